@@ -1,0 +1,68 @@
+"""The whole flow in one place: parse → clean → segment → extract → normalise → export.
+
+This is the only module that knows the order of the stages. The CLI is a thin shell over it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .clean import clean_pages
+from .docinfo import document_info
+from .export import write_outputs
+from .extract import extract as extract_items
+from .lexicon import lexicon_for
+from .models import Extraction, RunInfo, Source, Warning
+from .normalise import normalise
+from .parse import parse_pdf
+from .rules import RuleSet, load_rules
+from .segment import SegmentedDocument, segment
+
+
+@dataclass(slots=True)
+class Result:
+    """An extraction plus the intermediate document, for ``explain`` and for tests."""
+
+    extraction: Extraction
+    document: SegmentedDocument
+
+
+def run(pdf: Path | str, rules: RuleSet | None = None, password: str = "", backend: str = "pdfplumber") -> Result:
+    rules = rules or load_rules()
+    parsed = parse_pdf(pdf, password=password, backend=backend)
+    report = clean_pages(parsed.pages, rules)
+    document = segment(parsed, rules)
+    lexicon = lexicon_for(rules.lexicon)
+    items = normalise(extract_items(document, lexicon.is_known), rules)
+    warnings = list(items.warnings)
+    if document.profile is None:
+        warnings.insert(0, Warning(kind="unknown_template",
+                                   message="no rules profile matched this document; nothing was extracted"))
+    warnings += [Warning(kind="no_text_layer", message=f"page {p.number} has no text layer (scanned?)", page=p.number)
+                 for p in parsed.pages if not p.lines and p.has_images]
+    extraction = Extraction(
+        source=Source(file=parsed.path.name, sha256=parsed.sha256, pages=len(parsed.pages)),
+        document=document_info(document, rules),
+        action_areas=items.action_areas, strategic_directions=items.strategic_directions,
+        objectives=items.objectives, indicators=items.indicators, warnings=warnings,
+        run=RunInfo(program_version=__version__, rules_version=rules.version,
+                    ligature_repairs=report.ligature_repairs),
+    )
+    return Result(extraction=extraction, document=document)
+
+
+def extract(pdf: Path | str, rules: RuleSet | Path | str | None = None, password: str = "",
+            backend: str = "pdfplumber") -> Extraction:
+    """Extract one plan PDF. ``rules`` may be a loaded RuleSet or a rules directory."""
+    if not isinstance(rules, RuleSet):
+        rules = load_rules(rules)
+    return run(pdf, rules, password=password, backend=backend).extraction
+
+
+def extract_to(pdf: Path | str, out_dir: Path | str, rules: RuleSet | Path | str | None = None,
+               password: str = "", backend: str = "pdfplumber") -> tuple[Extraction, dict[str, Path]]:
+    """Extract and write ``STEM.json`` + the two CSV files into ``out_dir``."""
+    extraction = extract(pdf, rules, password=password, backend=backend)
+    return extraction, write_outputs(extraction, Path(out_dir))

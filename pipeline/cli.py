@@ -1,0 +1,109 @@
+"""Command line: a thin shell over ``api.py``. Errors are one line on stderr plus an exit code."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Callable
+
+import click
+
+from . import __version__
+from .errors import EXIT_CODES, PlanExtractError
+from .rules import load_rules
+
+BACKEND_CHOICE = click.Choice(["pdfplumber"])
+
+
+def _fail(error: BaseException, debug: bool) -> None:
+    if debug:
+        traceback.print_exception(error)
+    if isinstance(error, PlanExtractError):
+        click.echo(f"error: {error}", err=True)
+        sys.exit(error.exit_code)
+    click.echo(f"error: internal error: {type(error).__name__}: {error} (rerun with --debug for details)", err=True)
+    sys.exit(1)
+
+
+def _guard(action: Callable[[], None], debug: bool) -> None:
+    try:
+        action()
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as error:  # noqa: BLE001 (every failure becomes one line and an exit code)
+        _fail(error, debug)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="planextract")
+def main() -> None:
+    """Extract objectives and indicators from Italian plan PDFs (PAP, DUP) into JSON and CSV."""
+
+
+@main.command()
+@click.argument("pdfs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output", default="output", show_default=True,
+              help="output directory, or '-' to print the JSON of a single PDF on stdout")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None,
+              help="rules directory (default: the rules/ shipped with planextract)")
+@click.option("--password", default="", help="password of an encrypted PDF")
+@click.option("--backend", type=BACKEND_CHOICE, default="pdfplumber", show_default=True)
+@click.option("--debug", is_flag=True, help="show tracebacks")
+def extract(pdfs: tuple[Path, ...], output: str, rules_dir: Path | None, password: str, backend: str,
+            debug: bool) -> None:
+    """Extract PDFS into OUTPUT/STEM.json, STEM.objectives.csv and STEM.indicators.csv.
+
+    \b
+    Exit codes: 0 ok, 1 internal error, 2 usage, 3 file not found, 4 not a PDF,
+    5 encrypted, 6 corrupt, 7 no text layer, 8 invalid rules, 9 cannot write output.
+    With several PDFs, every file is attempted; the exit code is that of the last failure.
+    """
+    from .api import extract as run_extract
+    from .export import to_json, write_outputs
+
+    if output == "-" and len(pdfs) != 1:
+        raise click.UsageError("-o - prints one document: give exactly one PDF")
+    rules_holder: list = []
+    _guard(lambda: rules_holder.append(load_rules(rules_dir)), debug)
+    rules = rules_holder[0]
+    status = 0
+    for pdf in pdfs:
+        try:
+            extraction = run_extract(pdf, rules, password=password, backend=backend)
+            if output == "-":
+                click.echo(to_json(extraction), nl=False)
+            else:
+                paths = write_outputs(extraction, Path(output))
+                click.echo(f"{pdf}: {extraction.document.kind}, {len(extraction.objectives)} objectives, "
+                           f"{len(extraction.indicators)} indicators, {len(extraction.warnings)} warnings "
+                           f"-> {paths['json']}", err=True)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except Exception as error:  # noqa: BLE001
+            if debug:
+                traceback.print_exception(error)
+            code = error.exit_code if isinstance(error, PlanExtractError) else 1
+            message = str(error) if isinstance(error, PlanExtractError) else (
+                f"{pdf}: internal error: {type(error).__name__}: {error} (rerun with --debug)")
+            click.echo(f"error: {message}", err=True)
+            status = code
+    sys.exit(status)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the extraction output."""
+    from .models import json_schema
+
+    click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+
+
+@main.command("exit-codes")
+def exit_codes() -> None:
+    """List the exit codes and the problems they stand for."""
+    for kind, code in sorted(EXIT_CODES.items(), key=lambda item: item[1]):
+        click.echo(f"{code}\t{kind}")

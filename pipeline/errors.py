@@ -1,0 +1,57 @@
+"""The fatal errors of planextract, one small tree, each with its own exit code.
+
+Non-fatal problems are not exceptions: they travel as ``warnings`` on the extraction.
+The CLI prints ``str(error)`` (one line naming the file and the problem) and exits with
+``error.exit_code``; the table is repeated in the README.
+"""
+
+from __future__ import annotations
+
+
+class PlanExtractError(Exception):
+    """Base class: a problem the user can act on, reported without a traceback."""
+
+    exit_code = 1
+    kind = "error"
+
+
+class InputNotFoundError(PlanExtractError):
+    exit_code = 3
+    kind = "not_found"
+
+
+class NotAPdfError(PlanExtractError):
+    exit_code = 4
+    kind = "not_a_pdf"
+
+
+class EncryptedPdfError(PlanExtractError):
+    exit_code = 5
+    kind = "encrypted"
+
+
+class CorruptPdfError(PlanExtractError):
+    exit_code = 6
+    kind = "corrupt"
+
+
+class NoTextLayerError(PlanExtractError):
+    exit_code = 7
+    kind = "no_text_layer"
+
+
+class RulesError(PlanExtractError):
+    exit_code = 8
+    kind = "rules"
+
+
+class OutputError(PlanExtractError):
+    exit_code = 9
+    kind = "output"
+
+
+EXIT_CODES: dict[str, int] = {
+    cls.kind: cls.exit_code
+    for cls in (PlanExtractError, InputNotFoundError, NotAPdfError, EncryptedPdfError,
+                CorruptPdfError, NoTextLayerError, RulesError, OutputError)
+}

@@ -1,0 +1,304 @@
+"""Stage 4, extract: objectives, indicators, action areas and strategic directions, as printed.
+
+An objective is a heading block *confirmed by the table that closes it*: an indicator table makes
+it a specific objective, an owner table a general one (``levels`` in the profile). Numbered
+headings of the narrative ('2 RAFFORZAMENTO DEI COMITATI …') have no such table and are not
+objectives — this is what keeps the extraction from inventing codes.
+
+Values stay strings here; ``normalise.py`` types them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .layout import Line, union_bbox
+from .rules import Profile, compiled
+from .segment import AreaBlock, ClassBlock, HeadingBlock, SegmentedDocument, TableBlock, TextBlock
+from .tables import Row
+from .text import fold, join_lines, squash
+
+Box = tuple[float, float, float, float]
+SECTION_LEAD_LINES = 5
+
+
+@dataclass(slots=True)
+class RawClassification:
+    code: str
+    title: str | None
+
+
+@dataclass(slots=True)
+class RawObjective:
+    code: str
+    level: str
+    title: str
+    description: str | None
+    department: str | None
+    political_owner: str | None
+    action_area: int | None
+    mission: RawClassification | None
+    programme: RawClassification | None
+    page: int
+    bbox: Box
+
+
+@dataclass(slots=True)
+class RawIndicator:
+    code: str
+    objective_code: str
+    description: str
+    unit_raw: str | None
+    target_raw: str | None
+    actual_raw: str | None
+    page: int
+    bbox: Box
+
+
+@dataclass(slots=True)
+class RawArea:
+    number: int
+    title: str
+    page: int
+    bbox: Box
+
+
+@dataclass(slots=True)
+class RawDirection:
+    code: str
+    area: str
+    text: str
+    page: int
+    bbox: Box
+
+
+@dataclass(slots=True)
+class Issue:
+    kind: str
+    message: str
+    page: int | None = None
+    ref: str | None = None
+
+
+@dataclass(slots=True)
+class Extracted:
+    objectives: list[RawObjective] = field(default_factory=list)
+    indicators: list[RawIndicator] = field(default_factory=list)
+    action_areas: list[RawArea] = field(default_factory=list)
+    strategic_directions: list[RawDirection] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+
+def extract(doc: SegmentedDocument, is_word: callable = None) -> Extracted:  # type: ignore[valid-type]
+    if doc.profile is None:
+        return Extracted()
+    walker = _Walker(doc.profile, is_word)
+    for block in doc.blocks:
+        walker.visit(block)
+    walker.finish()
+    result = walker.result
+    if doc.profile.strategic_directions:
+        lines = [ln for page in doc.pages for ln in sorted(page.lines, key=lambda ln: (ln.top, ln.x0))]
+        result.strategic_directions = strategic_directions(lines, doc.profile, doc.body_size)
+    return result
+
+
+class _Walker:
+    """Walks the blocks in reading order, remembering the current area, mission and programme."""
+
+    def __init__(self, profile: Profile, is_word) -> None:  # noqa: ANN001
+        self.profile = profile
+        self.is_word = is_word
+        self.result = Extracted()
+        self.area: int | None = None
+        self.mission: RawClassification | None = None
+        self.programme: RawClassification | None = None
+        self.titles: dict[tuple[str, str], str] = {}
+        self.heading: HeadingBlock | None = None
+        self.context: tuple[int | None, RawClassification | None, RawClassification | None] = (None, None, None)
+        self.description: list[Line] = []
+
+    def visit(self, block: object) -> None:
+        if isinstance(block, AreaBlock):
+            self._area(block)
+        elif isinstance(block, ClassBlock):
+            self._classification(block)
+        elif isinstance(block, HeadingBlock):
+            self.heading, self.description = block, []
+            self.context = (self.area, self.mission, self.programme)
+        elif isinstance(block, TextBlock):
+            if self.heading is not None:
+                self.description += block.lines
+        elif isinstance(block, TableBlock):
+            self._table(block)
+
+    def finish(self) -> None:
+        self.heading = None
+
+    def _area(self, block: AreaBlock) -> None:
+        self.area = block.number
+        if all(a.number != block.number for a in self.result.action_areas):
+            box = union_bbox(ln.bbox for ln in block.lines)
+            self.result.action_areas.append(RawArea(block.number, squash(block.title), block.lines[0].page, box))
+
+    def _classification(self, block: ClassBlock) -> None:
+        item = RawClassification(block.code, squash(block.title))
+        self.titles[(block.level, block.code)] = item.title
+        if block.level == "mission":
+            self.mission, self.programme = item, None
+        else:
+            self.programme = item
+
+    def _table(self, table: TableBlock) -> None:
+        if self.heading is None:
+            page = table.pages[0] if table.pages else None
+            self.result.issues.append(Issue("orphan_table", f"{table.kind} table with no objective heading above it",
+                                            page))
+            return
+        if table.kind == "indicators":
+            self._objective_with_indicators(table)
+        else:
+            self._objective_with_owner(table)
+        self.heading = None
+
+    def _new_objective(self, level: str) -> RawObjective:
+        heading = self.heading
+        area, mission, programme = self.context
+        first_page = heading.lines[0].page
+        lines_on_page = [ln for ln in heading.lines + self.description if ln.page == first_page]
+        description = join_lines((ln.text for ln in self.description), self.is_word) or None
+        objective = RawObjective(
+            code=heading.code, level=level, title=self._clean_title(heading.title), description=description,
+            department=None, political_owner=None, action_area=area, mission=mission, programme=programme,
+            page=first_page, bbox=union_bbox(ln.bbox for ln in lines_on_page))
+        self.result.objectives.append(objective)
+        return objective
+
+    def _clean_title(self, title: str) -> str:
+        title = squash(title)
+        for rule in self.profile.objective_heading.title_cleanup:
+            title = compiled(rule.pattern).sub(rule.replace, title).strip()
+        return title
+
+    def _objective_with_indicators(self, table: TableBlock) -> None:
+        objective = self._new_objective(self.profile.levels.with_indicator_table)
+        rules = self.profile.indicator_table
+        labels = [fold(label) for label in rules.department_row_labels]
+        code_pattern = compiled(rules.code_pattern)
+        first_key = table.bands[0].key
+        for row in table.rows:
+            first_text = row.text(first_key)
+            label = next((lb for lb in labels if fold(first_text).startswith(lb)), None)
+            if label is not None:
+                objective.department = _strip_label(row.all_text(), label) or objective.department
+                continue
+            indicator = self._indicator(row, first_key, code_pattern, objective.code)
+            if indicator is None:
+                self.result.issues.append(Issue("unreadable_row", f"table row without an indicator code: "
+                                                f"{squash(row.all_text())[:80]!r}", row.page, objective.code))
+            else:
+                self.result.indicators.append(indicator)
+
+    def _indicator(self, row: Row, first_key: str, code_pattern: re.Pattern[str], objective_code: str) -> RawIndicator | None:
+        lines = _cell_lines(row, first_key)
+        if not lines:
+            return None
+        code, _, rest = lines[0].partition(" ")
+        if not code_pattern.match(code):
+            return None
+        description = join_lines([rest, *lines[1:]], self.is_word)
+        return RawIndicator(
+            code=code, objective_code=objective_code, description=description,
+            unit_raw=_or_none(row.text("unit")), target_raw=_or_none(row.text("target")),
+            actual_raw=_or_none(row.text("actual")), page=row.page, bbox=row.bbox)
+
+    def _objective_with_owner(self, table: TableBlock) -> None:
+        objective = self._new_objective(self.profile.levels.with_owner_table)
+        text = {key: join_lines(_cell_lines_all(table.rows, key), self.is_word) for key in
+                ("political_owner", "department", "mission_programme")}
+        objective.political_owner = _or_none(text["political_owner"])
+        objective.department = _or_none(text["department"])
+        pattern = self.profile.classification.owner_cell_pattern
+        match = compiled(pattern).search(text["mission_programme"]) if pattern else None
+        if match:
+            mission_code, programme_code = match.group("mission"), match.group("programme")
+            if objective.mission is None or objective.mission.code != mission_code:
+                objective.mission = RawClassification(mission_code, self.titles.get(("mission", mission_code)))
+            if objective.programme is None or objective.programme.code != programme_code:
+                objective.programme = RawClassification(programme_code,
+                                                        self.titles.get(("programme", programme_code)))
+
+
+def _cell_lines(row: Row, key: str) -> list[str]:
+    by_line: dict[int, list] = {}
+    for word in row.cells.get(key, []):
+        by_line.setdefault(round(word.top), []).append(word)
+    return [" ".join(w.text for w in sorted(ws, key=lambda w: w.x0)) for _, ws in sorted(by_line.items())]
+
+
+def _cell_lines_all(rows: list[Row], key: str) -> list[str]:
+    return [text for row in rows for text in _cell_lines(row, key)]
+
+
+def _strip_label(text: str, folded_label: str) -> str | None:
+    words = squash(text).split(" ")
+    for n in range(1, len(words) + 1):
+        if fold(" ".join(words[:n])) == folded_label:
+            rest = " ".join(words[n:]).lstrip(":-\u2013 ")
+            return rest or None
+    return None
+
+
+def _or_none(text: str | None) -> str | None:
+    return squash(text) if text and squash(text) else None
+
+
+# -- strategic directions --------------------------------------------------------------------
+
+def strategic_directions(lines: list[Line], profile: Profile, body_size: float) -> list[RawDirection]:
+    """Numbered areas ('1. SALUTE ORGANIZZATIVA') with lettered items, after the section heading.
+
+    The first section heading followed (within a few lines) by a numbered area wins; the section
+    ends at the first line that is neither an area, an item, nor an item's wrapped continuation.
+    """
+    section = compiled(profile.strategic_directions.section_pattern)
+    for start, line in enumerate(lines):
+        if section.match(line.text):
+            found = _directions_after(lines[start + 1:], profile, body_size)
+            if found:
+                return found
+    return []
+
+
+def _directions_after(lines: list[Line], profile: Profile, body_size: float) -> list[RawDirection]:
+    rules = profile.strategic_directions
+    area_re, item_re = compiled(rules.area_pattern), compiled(rules.item_pattern)
+    directions: list[RawDirection] = []
+    area: tuple[str, str] | None = None
+    item: list[Line] = []
+    item_code = ""
+
+    def flush() -> None:
+        if item and area:
+            text = join_lines([item_re.match(item[0].text).group("text"), *(ln.text for ln in item[1:])])
+            directions.append(RawDirection(item_code, area[1], text, item[0].page,
+                                           union_bbox(ln.bbox for ln in item)))
+
+    for index, line in enumerate(lines):
+        emphasised = line.bold or line.size >= body_size + 1.5
+        if emphasised and (match := area_re.match(line.text)):
+            flush()
+            item = []
+            area = (match.group("number"), squash(match.group("title")).rstrip(":").strip())
+        elif area and not emphasised and (match := item_re.match(line.text)):
+            flush()
+            item, item_code = [line], f"{area[0]}.{match.group('letter').lower()}"
+        elif item and not emphasised and line.x0 >= item[0].x0 - 2:
+            item.append(line)
+        elif area is None and index < SECTION_LEAD_LINES:
+            continue  # sub-headings between the section heading and its first area
+        else:
+            break
+    flush()
+    return directions

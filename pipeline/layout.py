@@ -1,0 +1,190 @@
+"""Geometry primitives shared by every stage: characters, words, lines, rectangles, pages.
+
+Coordinates are PDF points with the origin at the top-left corner of the page
+(``x0``/``x1`` left/right, ``top``/``bottom`` downwards), as in pdfplumber.
+These are plain dataclasses rather than pydantic models: a 1,000-page plan holds
+millions of them and they never cross the program's boundary.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from statistics import median
+from typing import Iterable, Sequence
+
+BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|,b\b", re.IGNORECASE)
+WHITESPACE = frozenset(" \t\n\r\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000")
+
+
+@dataclass(frozen=True, slots=True)
+class Char:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    fontname: str
+    size: float
+
+
+@dataclass(slots=True)
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    fontname: str
+    size: float
+
+    @property
+    def bold(self) -> bool:
+        return bool(BOLD_FONT.search(self.fontname))
+
+    @property
+    def center_x(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass(slots=True)
+class Line:
+    """A visual row of words sharing a baseline, left to right."""
+
+    words: list[Word]
+    page: int
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return min(w.x0 for w in self.words)
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def size(self) -> float:
+        return median(w.size for w in self.words)
+
+    @property
+    def bold(self) -> bool:
+        letters = [w for w in self.words if any(c.isalpha() for c in w.text)] or self.words
+        return sum(len(w.text) for w in letters if w.bold) * 2 > sum(len(w.text) for w in letters)
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (self.x0, self.top, self.x1, self.bottom)
+
+
+@dataclass(frozen=True, slots=True)
+class Rect:
+    """A filled or stroked rectangle (table cells, bands) or a ruling line."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    filled: bool = False
+    stroked: bool = True
+
+    def contains(self, x: float, y: float, tolerance: float = 0.5) -> bool:
+        return (self.x0 - tolerance <= x <= self.x1 + tolerance
+                and self.top - tolerance <= y <= self.bottom + tolerance)
+
+
+@dataclass(slots=True)
+class Page:
+    number: int
+    width: float
+    height: float
+    lines: list[Line] = field(default_factory=list)
+    rects: list[Rect] = field(default_factory=list)
+    has_images: bool = False
+
+    @property
+    def landscape(self) -> bool:
+        return self.width > self.height
+
+
+def union_bbox(boxes: Iterable[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+    boxes = list(boxes)
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def group_lines(chars: Sequence[Char], page: int) -> list[Line]:
+    """Group a page's characters into lines of words.
+
+    A line gathers characters whose vertical centres lie within half a glyph height of each other;
+    a word ends at a whitespace character or at a horizontal gap wider than a fifth of the font
+    size (a text layer without space characters still separates its words that way).
+    """
+    visible = dedupe_chars(c for c in chars if c.text)
+    visible.sort(key=lambda c: ((c.top + c.bottom) / 2, c.x0))
+    rows: list[list[Char]] = []
+    row_mid = 0.0
+    for char in visible:
+        mid = (char.top + char.bottom) / 2
+        height = max(char.bottom - char.top, 1.0)
+        if rows and abs(mid - row_mid) <= height * 0.45:
+            rows[-1].append(char)
+        else:
+            rows.append([char])
+            row_mid = mid
+    lines = []
+    for row in rows:
+        row.sort(key=lambda c: c.x0)
+        words = _words_of_row(row)
+        if words:
+            lines.append(Line(words=words, page=page))
+    lines.sort(key=lambda line: (round(line.top, 1), line.x0))
+    return lines
+
+
+def dedupe_chars(chars: Iterable[Char], tolerance: float = 1.0) -> list[Char]:
+    """Drop characters printed twice at the same place (fake bold, overprinted layers)."""
+    seen: set[tuple[str, int, int]] = set()
+    kept = []
+    for char in chars:
+        key = (char.text, round(char.x0 / tolerance), round(char.top / tolerance))
+        if key not in seen:
+            seen.add(key)
+            kept.append(char)
+    return kept
+
+
+def _words_of_row(row: list[Char]) -> list[Word]:
+    words: list[Word] = []
+    current: list[Char] = []
+
+    def flush() -> None:
+        if current:
+            words.append(Word(
+                text="".join(c.text for c in current),
+                x0=current[0].x0, x1=max(c.x1 for c in current),
+                top=min(c.top for c in current), bottom=max(c.bottom for c in current),
+                fontname=current[0].fontname, size=current[0].size,
+            ))
+            current.clear()
+
+    for char in row:
+        if char.text in WHITESPACE or char.text.isspace():
+            flush()
+            continue
+        if current and char.x0 - current[-1].x1 > max(char.size, current[-1].size) * 0.2:
+            flush()
+        current.append(char)
+    flush()
+    return words

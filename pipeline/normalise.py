@@ -1,0 +1,184 @@
+"""Stage 5, normalise: printed units and values become typed values, departments canonical names.
+
+* units: the printed unit is looked up in ``rules/vocabularies/units.yaml`` ('Data' → date);
+* dates: dd/mm/yyyy (also '-', '.', two-digit years, '31 dicembre 2022') → ISO 'yyyy-mm-dd';
+* numbers: Italian notation '1.500,5' → 1500.5 (also '1,500.5' when unambiguous);
+* percent '45,5%' → 45.5, currency '€ 1.500,00' → 1500.0, booleans SI/Sì/NO → true/false.
+
+A value that cannot be read returns ``None`` plus a reason; the caller turns that into a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .departments import DepartmentMatcher
+from .extract import Extracted, RawClassification, RawIndicator, RawObjective
+from .models import ActionArea, BBox, Classification, Indicator, Objective, StrategicDirection, Warning
+from .rules import RuleSet, UnitRules
+from .text import fold, squash
+
+MONTHS = {name: n for n, names in enumerate([
+    ("gennaio", "gen"), ("febbraio", "feb"), ("marzo", "mar"), ("aprile", "apr"), ("maggio", "mag"),
+    ("giugno", "giu"), ("luglio", "lug"), ("agosto", "ago"), ("settembre", "set", "sett"),
+    ("ottobre", "ott"), ("novembre", "nov"), ("dicembre", "dic")], start=1) for name in names}
+
+_NUMERIC_DATE = re.compile(r"^(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{2}|\d{4})$")
+_WORD_DATE = re.compile(r"^(?P<d>\d{1,2})\s+(?P<m>[a-z]+)\.?\s+(?P<y>\d{4})$")
+_DATE_LIKE = re.compile(r"^\d{1,4}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{1,4}$")
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}([.\s\u202f\u00a0']\d{3})+|\d+)(,\d+)?$")
+_NUMBER_DOT_DECIMAL = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+_CURRENCY = re.compile(r"(€|\beur(o)?\b)", re.IGNORECASE)
+_TRUE = {"si", "sì", "s", "yes", "vero", "true", "x", "fatto", "raggiunto"}
+_FALSE = {"no", "n", "falso", "false", "non raggiunto"}
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    value: bool | int | float | str | None
+    problem: str | None = None
+
+
+def unit_kind(raw: str | None, rules: UnitRules) -> str | None:
+    if not raw or not squash(raw):
+        return None
+    kind = rules.by_alias.get(fold(raw))
+    if kind:
+        return kind
+    if "%" in raw:
+        return "percent"
+    if _CURRENCY.search(raw):
+        return "currency"
+    return None
+
+
+def parse_date(text: str) -> str | None:
+    text = fold(text)
+    match = _NUMERIC_DATE.match(text)
+    if match:
+        day, month, year = int(match["d"]), int(match["m"]), int(match["y"])
+    elif (match := _WORD_DATE.match(text)) and match["m"] in MONTHS:
+        day, month, year = int(match["d"]), MONTHS[match["m"]], int(match["y"])
+    else:
+        return None
+    if year < 100:
+        year += 2000
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_number(text: str) -> int | float | None:
+    """Italian notation first ('.' thousands, ',' decimals); plain dot decimals when unambiguous."""
+    cleaned = squash(text).replace("\u2212", "-")
+    cleaned = _CURRENCY.sub("", cleaned).replace("%", "").strip()
+    if _NUMBER.match(cleaned):
+        integer, _, decimals = cleaned.partition(",")
+        digits = re.sub(r"[.\s\u202f\u00a0']", "", integer)
+        value = float(f"{digits}.{decimals}") if decimals else int(digits)
+    elif _NUMBER_DOT_DECIMAL.match(cleaned):
+        value = float(cleaned.replace(",", "")) if "." in cleaned else int(cleaned.replace(",", ""))
+    else:
+        return None
+    return int(value) if isinstance(value, float) and value.is_integer() and "," not in cleaned else value
+
+
+def parse_boolean(text: str) -> bool | None:
+    folded = fold(text).rstrip(".")
+    if folded in {fold(t) for t in _TRUE}:
+        return True
+    if folded in {fold(f) for f in _FALSE}:
+        return False
+    return None
+
+
+def read_value(raw: str | None, unit: str | None) -> Reading:
+    """Read a target or actual printed in a column of the given unit kind."""
+    if raw is None or not squash(raw):
+        return Reading(None)
+    text = squash(raw)
+    if unit == "date":
+        value = parse_date(text)
+        return Reading(value) if value else Reading(None, f"'{text}' is not a valid date")
+    if unit == "boolean":
+        value = parse_boolean(text)
+        return Reading(value) if value is not None else Reading(None, f"'{text}' is not SI/NO")
+    if unit in {"number", "percent", "currency", "days", "hours"}:
+        if _DATE_LIKE.match(text):
+            return Reading(None, f"'{text}' looks like a date in a {unit} column")
+        value = parse_number(text)
+        return Reading(value) if value is not None else Reading(None, f"'{text}' is not a number")
+    if unit == "text":
+        return Reading(text)
+    # unknown unit: take whatever the value looks like
+    if (date := parse_date(text)) is not None:
+        return Reading(date)
+    if (number := parse_number(text)) is not None:
+        return Reading(number)
+    if (flag := parse_boolean(text)) is not None:
+        return Reading(flag)
+    return Reading(text)
+
+
+# -- the stage ----------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class Normalised:
+    action_areas: list[ActionArea]
+    strategic_directions: list[StrategicDirection]
+    objectives: list[Objective]
+    indicators: list[Indicator]
+    warnings: list[Warning]
+
+
+def normalise(extracted: Extracted, rules: RuleSet) -> Normalised:
+    """Type every printed value, canonicalise departments, and collect the warnings."""
+    warnings = [Warning(kind=i.kind, message=i.message, page=i.page, ref=i.ref) for i in extracted.issues]
+    matcher = DepartmentMatcher(rules.departments) if extracted.objectives else None
+    objectives = [_objective(o, matcher, warnings) for o in extracted.objectives]
+    indicators = [_indicator(i, rules.units, warnings) for i in extracted.indicators]
+    return Normalised(
+        action_areas=[ActionArea(number=a.number, title=a.title, page=a.page, bbox=BBox.of(a.bbox))
+                      for a in extracted.action_areas],
+        strategic_directions=[StrategicDirection(code=d.code, area=d.area, text=d.text, page=d.page,
+                                                 bbox=BBox.of(d.bbox)) for d in extracted.strategic_directions],
+        objectives=objectives, indicators=indicators, warnings=warnings)
+
+
+def _classification(raw: RawClassification | None) -> Classification | None:
+    return Classification(code=raw.code, title=raw.title) if raw else None
+
+
+def _objective(raw: RawObjective, matcher: DepartmentMatcher | None, warnings: list[Warning]) -> Objective:
+    department = matcher.resolve(raw.department) if matcher else None
+    if department is None:
+        warnings.append(Warning(kind="missing_department", message=f"objective {raw.code} has no department",
+                                page=raw.page, ref=raw.code))
+    return Objective(
+        code=raw.code, level=raw.level, title=raw.title, description=raw.description,
+        department=department.name if department else None,
+        department_known=department.known if department else None,
+        political_owner=raw.political_owner, action_area=raw.action_area,
+        mission=_classification(raw.mission), programme=_classification(raw.programme),
+        page=raw.page, bbox=BBox.of(raw.bbox))
+
+
+def _indicator(raw: RawIndicator, units: UnitRules, warnings: list[Warning]) -> Indicator:
+    unit = unit_kind(raw.unit_raw, units)
+    if raw.unit_raw and unit is None:
+        warnings.append(Warning(kind="unknown_unit", message=f"unit '{raw.unit_raw}' is not in the unit vocabulary",
+                                page=raw.page, ref=raw.code))
+    values = {}
+    for name, printed in (("target", raw.target_raw), ("actual", raw.actual_raw)):
+        reading = read_value(printed, unit)
+        values[name] = reading.value
+        if reading.problem:
+            warnings.append(Warning(kind="unreadable_value", message=f"{name} of indicator {raw.code}: "
+                                    f"{reading.problem}; value set to null", page=raw.page, ref=raw.code))
+    return Indicator(
+        code=raw.code, objective_code=raw.objective_code, description=raw.description, unit=unit,
+        unit_raw=raw.unit_raw, target_raw=raw.target_raw, target_value=values["target"],
+        actual_raw=raw.actual_raw, actual_value=values["actual"], page=raw.page, bbox=BBox.of(raw.bbox))

@@ -1,0 +1,94 @@
+"""Stage 1, parse: a PDF file becomes pages of lines, words and rectangles.
+
+A backend (``backends.py``) reads characters and rectangles page by page; this module groups them
+into lines and turns failures of the PDF library into the one-line errors of ``errors.py``.
+Pages are read one at a time and released, so memory stays flat in the page count.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from .backends import BACKENDS, RawPage
+from .errors import CorruptPdfError, EncryptedPdfError, InputNotFoundError, NotAPdfError, NoTextLayerError
+from .layout import Page, group_lines
+
+
+@dataclass(slots=True)
+class ParsedDocument:
+    path: Path
+    sha256: str
+    pages: list[Page]
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_is_pdf(path: Path) -> None:
+    """Fail early, with a one-line reason, on what is not a PDF file at all."""
+    if not path.exists():
+        raise InputNotFoundError(f"{path}: file not found")
+    if not path.is_file():
+        raise InputNotFoundError(f"{path}: not a file")
+    with path.open("rb") as handle:
+        head = handle.read(1024)
+    if not head:
+        raise NotAPdfError(f"{path}: empty file, not a PDF")
+    if b"%PDF-" not in head:
+        raise NotAPdfError(f"{path}: not a PDF (no %PDF header)")
+
+
+def parse_pdf(path: Path | str, password: str = "", backend: str = "pdfplumber") -> ParsedDocument:
+    path = Path(path)
+    check_is_pdf(path)
+    read_pages = BACKENDS[backend]
+    metadata: dict[str, str] = {}
+    pages = [_build_page(raw) for raw in _guarded(read_pages(path, password, metadata), path, password)]
+    if not pages:
+        raise CorruptPdfError(f"{path}: the PDF has no pages")
+    if not any(page.lines for page in pages):
+        raise NoTextLayerError(f"{path}: no text layer on any of its {len(pages)} pages "
+                               "(a scan? run OCR first, e.g. ocrmypdf -l ita)")
+    return ParsedDocument(path=path, sha256=sha256_of(path), pages=pages, metadata=metadata)
+
+
+def _guarded(pages: Iterator[RawPage], path: Path, password: str) -> Iterator[RawPage]:
+    """Yield from a backend, translating the PDF library's exceptions (and only those)."""
+    while True:
+        try:
+            raw = next(pages)
+        except StopIteration:
+            return
+        except (MemoryError, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # pdfminer/pdfium signal damage with many exception types
+            raise _classify_pdf_error(path, exc, password) from exc
+        yield raw
+
+
+def _build_page(raw: RawPage) -> Page:
+    return Page(number=raw.number, width=raw.width, height=raw.height,
+                lines=group_lines(raw.chars, raw.number), rects=raw.rects, has_images=raw.has_images)
+
+
+def _classify_pdf_error(path: Path, exc: Exception, password: str) -> Exception:
+    cause = exc.args[0] if type(exc).__name__ == "PdfminerException" and exc.args else exc
+    if type(cause).__name__ in {"PDFPasswordIncorrect", "PDFEncryptionError"} or (
+            "password" in str(cause).lower()):
+        hint = "wrong password" if password else "encrypted, use --password"
+        return EncryptedPdfError(f"{path}: {hint}")
+    return CorruptPdfError(f"{path}: corrupt or truncated PDF ({_reason(cause)})")
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:120]

@@ -1,0 +1,359 @@
+"""Stage 3, segment: which template the document follows, and its blocks in reading order.
+
+The profile is chosen by ``detect.py``; running headers and footers are removed
+(``furniture.py``); then every page's lines are cut into blocks:
+
+* ``HeadingBlock``  an emphasised line opening with a code, plus its wrapped continuation lines;
+* ``AreaBlock``     an action-area band ('... AZIONE 3'), title lines gathered from the band;
+* ``ClassBlock``    a mission or programme heading of the budget classification;
+* ``TableBlock``    an indicator or owner table, header to last row, continued across pages;
+* ``TextBlock``     everything else (descriptions, narrative).
+
+Blocks say what the page *shows*; deciding what is an objective is left to ``extract.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+from .detect import Detection, detect_profile
+from .furniture import remove_furniture
+from .layout import Line, Page, Rect, union_bbox
+from .parse import ParsedDocument
+from .rules import FurnitureRules, Profile, RuleSet, TableRules, compiled
+from .tables import Band, Header, Row, column_bands, match_header, read_rows, split_cells
+
+TableKind = Literal["indicators", "owner"]
+
+
+@dataclass(slots=True)
+class HeadingBlock:
+    code: str
+    title: str
+    lines: list[Line]
+
+
+@dataclass(slots=True)
+class AreaBlock:
+    number: int
+    title: str
+    lines: list[Line]
+
+
+@dataclass(slots=True)
+class ClassBlock:
+    level: Literal["mission", "programme"]
+    code: str
+    title: str
+    lines: list[Line]
+
+
+@dataclass(slots=True)
+class TableBlock:
+    kind: TableKind
+    header: Header
+    bands: list[Band]
+    rows: list[Row] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class TextBlock:
+    lines: list[Line]
+
+
+Block = Union[HeadingBlock, AreaBlock, ClassBlock, TableBlock, TextBlock]
+
+
+@dataclass(slots=True)
+class SegmentedDocument:
+    parsed: ParsedDocument
+    profile: Profile | None
+    detection: Detection
+    blocks: list[Block]
+    furniture: list[Line]
+    body_size: float
+
+    @property
+    def pages(self) -> list[Page]:
+        return self.parsed.pages
+
+    @property
+    def kind(self) -> str:
+        return self.profile.kind if self.profile else "unknown"
+
+
+def title_area_text(parsed: ParsedDocument) -> str:
+    """Text where a document names itself: metadata title and the first page."""
+    first_page = parsed.pages[0].lines[:20] if parsed.pages else []
+    return "\n".join([parsed.metadata.get("Title", ""), *(line.text for line in first_page)])
+
+
+def body_text(parsed: ParsedDocument) -> str:
+    return "\n".join(line.text for page in parsed.pages for line in page.lines)
+
+
+def segment(parsed: ParsedDocument, rules: RuleSet) -> SegmentedDocument:
+    detection = detect_profile(title_area_text(parsed), body_text(parsed), rules)
+    profile = detection.chosen
+    body_size = _body_font_size(parsed.pages)
+    if profile is None:
+        furniture = remove_furniture(parsed.pages, FurnitureRules())
+        return SegmentedDocument(parsed, None, detection, [], furniture, body_size)
+    segmenter = _Segmenter(profile, body_size)
+    furniture = remove_furniture(parsed.pages, profile.furniture,
+                                 protected=lambda line: segmenter.table_header([line], []) is not None)
+    blocks = segmenter.run(parsed.pages)
+    return SegmentedDocument(parsed, profile, detection, blocks, furniture, body_size)
+
+
+def _body_font_size(pages: list[Page]) -> float:
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for line in page.lines:
+            for word in line.words:
+                sizes[round(word.size, 1)] += len(word.text)
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def segments_of(line: Line, gap_factor: float = 1.5) -> list[Line]:
+    """Split a visual row where a horizontal gap is wider than ``gap_factor`` font sizes."""
+    parts: list[Line] = []
+    for word in line.words:
+        if parts and word.x0 - parts[-1].words[-1].x1 <= gap_factor * word.size:
+            parts[-1].words.append(word)
+        else:
+            parts.append(Line(words=[word], page=line.page))
+    return parts
+
+
+class _Segmenter:
+    def __init__(self, profile: Profile, body_size: float) -> None:
+        self.profile = profile
+        self.body_size = body_size
+        self.heading = compiled(profile.objective_heading.pattern)
+        self.marker = compiled(profile.action_area.marker_pattern) if profile.action_area else None
+        c = profile.classification
+        self.mission = compiled(c.mission_pattern) if c.mission_pattern else None
+        self.programme = compiled(c.programme_pattern) if c.programme_pattern else None
+        ind = profile.indicator_table
+        self.code = compiled(ind.code_pattern) if ind else None
+        self.tables: list[tuple[TableKind, TableRules]] = [
+            (kind, table) for kind, table in (("indicators", ind), ("owner", profile.owner_table)) if table]
+
+    # -- line classification ---------------------------------------------------------------
+
+    def emphasised(self, line: Line) -> bool:
+        return line.bold or line.size >= self.body_size + 1.5
+
+    def heading_match(self, line: Line) -> re.Match[str] | None:
+        match = self.heading.match(line.text)
+        if match and (self.emphasised(line) or not self.profile.objective_heading.emphasised):
+            return match
+        return None
+
+    def class_match(self, line: Line) -> tuple[str, re.Match[str]] | None:
+        if not self.emphasised(line):
+            return None
+        for level, pattern in (("mission", self.mission), ("programme", self.programme)):
+            if pattern and (match := pattern.match(line.text)):
+                return level, match
+        return None
+
+    def marker_segment(self, line: Line) -> Line | None:
+        if self.marker is None or not self.emphasised(line):
+            return None
+        return next((s for s in segments_of(line) if self.marker.match(s.text)), None)
+
+    def table_header(self, lines: list[Line], rects: list[Rect]) -> tuple[TableKind, TableRules, Header] | None:
+        for kind, rules in self.tables:
+            header = match_header(lines, rules, rects)
+            if header:
+                return kind, rules, header
+        return None
+
+    def starts_block(self, lines: list[Line], index: int, rects: list[Rect]) -> bool:
+        line = lines[index]
+        return bool(self.heading_match(line) or self.class_match(line) or self.marker_segment(line)
+                    or self.table_header(lines[index:index + 2], rects))
+
+    # -- walking the pages -----------------------------------------------------------------
+
+    def run(self, pages: list[Page]) -> list[Block]:
+        blocks: list[Block] = []
+        for page in pages:
+            lines = sorted(page.lines, key=lambda ln: (ln.top, ln.x0))
+            consumed = self._area_bands(lines, page, blocks)
+            self._walk(lines, consumed, page, blocks)
+        return blocks
+
+    def _area_bands(self, lines: list[Line], page: Page, blocks: list[Block]) -> dict[int, AreaBlock]:
+        """Find action-area bands first: their title lines sit above and below the marker."""
+        bands: dict[int, AreaBlock] = {}
+        for line in lines:
+            marker = self.marker_segment(line)
+            if marker is None or id(line) in bands:
+                continue
+            match = self.marker.match(marker.text)
+            members = self._band_lines(line, lines, page.rects)
+            title_words = [w for ln in members for w in ln.words if w not in marker.words]
+            title = " ".join(w.text for w in sorted(title_words, key=lambda w: (round(w.top), w.x0)))
+            block = AreaBlock(int(match.group("number")), title.strip(), members)
+            for member in members:
+                bands[id(member)] = block
+        return bands
+
+    def _band_lines(self, marker_line: Line, lines: list[Line], rects: list[Rect]) -> list[Line]:
+        x = (marker_line.x0 + marker_line.x1) / 2
+        y = (marker_line.top + marker_line.bottom) / 2
+        filled = [r for r in rects if r.filled and r.contains(x, y) and r.bottom - r.top < marker_line.size * 8]
+        if filled:
+            band = min(filled, key=lambda r: (r.x1 - r.x0) * (r.bottom - r.top))
+            return [ln for ln in lines if band.contains((ln.x0 + ln.x1) / 2, (ln.top + ln.bottom) / 2)]
+        members = [marker_line]
+        for direction in (-1, 1):  # same-style neighbours just above and below
+            index = lines.index(marker_line)
+            while 0 <= index + direction < len(lines):
+                neighbour, index = lines[index + direction], index + direction
+                edge = members[0] if direction < 0 else members[-1]
+                gap = edge.top - neighbour.bottom if direction < 0 else neighbour.top - edge.bottom
+                if (gap > marker_line.size or abs(neighbour.size - marker_line.size) > 0.6
+                        or not self.emphasised(neighbour) or self.heading_match(neighbour)):
+                    break
+                members.insert(0, neighbour) if direction < 0 else members.append(neighbour)
+        return members
+
+    def _walk(self, lines: list[Line], areas: dict[int, AreaBlock], page: Page, blocks: list[Block]) -> None:
+        index = 0
+        continuing = self._open_table(blocks)
+        while index < len(lines):
+            line = lines[index]
+            if id(line) in areas:
+                area = areas[id(line)]
+                if not blocks or blocks[-1] is not area:
+                    blocks.append(area)
+                index += 1
+                continuing = None
+                continue
+            found = self.table_header(lines[index:index + 2], page.rects)
+            if found:
+                kind, rules, header = found
+                index = self._table(kind, header, lines, index + len(header.lines), page, blocks, areas,
+                                    previous=continuing if continuing and continuing.kind == kind else None)
+                continuing = None
+                continue
+            if continuing and self._continues(continuing, line):
+                index = self._extend_table(continuing, lines, index, page, areas)
+                continuing = None
+                continue
+            continuing = None
+            if (cls := self.class_match(line)):
+                level, match = cls
+                blocks.append(ClassBlock(level, match.group("code"), match.group("title").strip(), [line]))
+                index += 1
+            elif (match := self.heading_match(line)):
+                index = self._heading(match, lines, index, blocks)
+            else:
+                if blocks and isinstance(blocks[-1], TextBlock) and blocks[-1].lines[-1].page == page.number:
+                    blocks[-1].lines.append(line)
+                else:
+                    blocks.append(TextBlock([line]))
+                index += 1
+
+    def _heading(self, match: re.Match[str], lines: list[Line], index: int, blocks: list[Block]) -> int:
+        first = lines[index]
+        members = [first]
+        nxt = index + 1
+        while nxt < len(lines):
+            line = lines[nxt]
+            # a wrapped title line may itself start with a number ('... 2022 -' / '2024 E PIANO ...'):
+            # at line spacing it continues the title, since two headings never touch
+            if (line.top - members[-1].bottom > first.size * 0.8 or abs(line.size - first.size) > 0.6
+                    or line.bold != first.bold or self.class_match(line) or self.marker_segment(line)
+                    or self.table_header([line], [])):
+                break
+            members.append(line)
+            nxt += 1
+        title = " ".join([match.group("title")] + [ln.text for ln in members[1:]])
+        blocks.append(HeadingBlock(match.group("code"), title, members))
+        return nxt
+
+    # -- tables ----------------------------------------------------------------------------
+
+    def _table_body(self, lines: list[Line], start: int, page: Page, areas: dict[int, AreaBlock],
+                    region_bottom: float | None) -> int:
+        """Index after the last line of a table body starting at ``start``."""
+        end = start
+        while end < len(lines):
+            line = lines[end]
+            if id(line) in areas or self.starts_block(lines, end, page.rects):
+                break
+            if region_bottom is not None and line.top > region_bottom:
+                break
+            if region_bottom is None and end > start and line.top - lines[end - 1].bottom > 2.5 * line.size:
+                break
+            end += 1
+        return end
+
+    def _table(self, kind: TableKind, header: Header, lines: list[Line], start: int, page: Page,
+               blocks: list[Block], areas: dict[int, AreaBlock], previous: TableBlock | None) -> int:
+        region_bottom = _region_bottom(header.bbox, page.rects)
+        end = self._table_body(lines, start, page, areas, region_bottom)
+        body = lines[start:end]
+        bands = column_bands(header, body)
+        table = previous or TableBlock(kind=kind, header=header, bands=bands)
+        table.bands = bands
+        table.rows += self._rows(kind, body, bands)
+        table.pages.append(page.number)
+        if previous is None:
+            blocks.append(table)
+        return end
+
+    def _continues(self, table: TableBlock, line: Line) -> bool:
+        """Whether the first line of a page carries on the table left open on the previous page."""
+        if self.heading_match(line) or self.class_match(line):
+            return False
+        if table.kind == "owner":
+            return not table.rows
+        first = split_cells(line, table.bands).get(table.bands[0].key, [])
+        return bool(first and self.code and self.code.match(first[0].text))
+
+    def _extend_table(self, table: TableBlock, lines: list[Line], index: int, page: Page,
+                      areas: dict[int, AreaBlock]) -> int:
+        region_bottom = _region_bottom(lines[index].bbox, page.rects)
+        end = self._table_body(lines, index, page, areas, region_bottom)
+        table.rows += self._rows(table.kind, lines[index:end], table.bands)
+        table.pages.append(page.number)
+        return end
+
+    def _rows(self, kind: TableKind, body: list[Line], bands: list[Band]) -> list[Row]:
+        if kind == "owner":
+            return read_rows(body, bands, None)
+        labels = self.profile.indicator_table.department_row_labels
+        return read_rows(body, bands, self.code, labels)
+
+    @staticmethod
+    def _open_table(blocks: list[Block]) -> TableBlock | None:
+        return blocks[-1] if blocks and isinstance(blocks[-1], TableBlock) else None
+
+
+def _region_bottom(header_box: tuple[float, float, float, float], rects: list[Rect]) -> float | None:
+    """Bottom of the stack of drawn cells that starts at the header, or None when none are drawn."""
+    x0, top, x1, bottom = header_box
+    middle = (top + bottom) / 2
+    cells = sorted((r for r in rects if r.x1 > x0 and r.x0 < x1), key=lambda r: r.top)
+    start = [r for r in cells if r.top - 0.5 <= middle <= r.bottom + 0.5 and r.bottom - r.top < 4 * (bottom - top)]
+    if not start:
+        return None
+    region = max(r.bottom for r in start)
+    for rect in cells:
+        if rect.top <= region + 2.0 and rect.bottom > region:
+            region = rect.bottom
+    return region
+
+
+__all__ = ["AreaBlock", "Block", "ClassBlock", "HeadingBlock", "SegmentedDocument", "TableBlock", "TextBlock",
+           "segment", "segments_of", "union_bbox"]

@@ -1,0 +1,283 @@
+"""Reading tables by geometry.
+
+A table is found from its header row: the header's words are grouped into labels (by the cell
+rectangles around them when the PDF draws them, else by horizontal gaps) and each group is
+matched to a column of the rules. Column bands then run between the columns; where no rule
+line marks the boundary it is put in the widest empty valley of the body text between two
+header labels, so a wide left-aligned description column and a narrow centred unit column are
+both read correctly whatever their widths and order.
+
+Rows are found from the first column: a row starts at a line whose first cell opens with a code
+(and, when the table has padding between rows, after a visibly larger gap), and collects every
+word whose vertical centre falls before the next row's start, so values printed at the top,
+middle or bottom of a wrapped row all land in the right row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from statistics import median
+
+from rapidfuzz import fuzz
+
+from .layout import Line, Rect, Word, union_bbox
+from .rules import TableRules
+from .text import fold
+
+MIN_LABEL_SCORE = 88.0
+
+
+@dataclass(slots=True)
+class Band:
+    key: str
+    x0: float
+    x1: float
+    label: str
+
+
+@dataclass(slots=True)
+class Header:
+    """A matched header row: the column labels found and where they sit."""
+
+    columns: list[Band]
+    lines: list[Line]
+    cell_edges: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return union_bbox(line.bbox for line in self.lines)
+
+
+@dataclass(slots=True)
+class Row:
+    lines: list[Line]
+    cells: dict[str, list[Word]]
+    page: int
+
+    def text(self, key: str) -> str:
+        words = sorted(self.cells.get(key, []), key=lambda w: (round(w.top), w.x0))
+        return _join_words(words)
+
+    def all_text(self, exclude: tuple[str, ...] = ()) -> str:
+        words = [w for key, ws in self.cells.items() if key not in exclude for w in ws]
+        return _join_words(sorted(words, key=lambda w: (round(w.top), w.x0)))
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return union_bbox(line.bbox for line in self.lines)
+
+
+def _join_words(words: list[Word]) -> str:
+    return " ".join(w.text for w in words)
+
+
+# -- header ----------------------------------------------------------------------------------
+
+def match_header(lines: list[Line], rules: TableRules, rects: list[Rect]) -> Header | None:
+    """Match the first line of ``lines`` (plus the next one, if the header wraps) as a header."""
+    if not lines:
+        return None
+    candidates = [lines[:1]]
+    if len(lines) > 1 and lines[1].top - lines[0].bottom < lines[0].size * 0.8:
+        candidates.append(lines[:2])
+    for header_lines in candidates:
+        words = [w for line in header_lines for w in line.words]
+        groups = _label_groups(words, rects)
+        columns: list[Band] = []
+        edges: dict[str, tuple[float, float]] = {}
+        used: set[str] = set()
+        for group, cell in groups:
+            text = " ".join(w.text for w in sorted(group, key=lambda w: (round(w.top), w.x0)))
+            key, score = _best_column(text, rules)
+            if key is None or key in used or score < MIN_LABEL_SCORE:
+                continue
+            used.add(key)
+            columns.append(Band(key, min(w.x0 for w in group), max(w.x1 for w in group), text))
+            if cell is not None:
+                edges[key] = (cell.x0, cell.x1)
+        if len(columns) >= rules.min_labels:
+            columns.sort(key=lambda b: b.x0)
+            return Header(columns=columns, lines=header_lines, cell_edges=edges)
+    return None
+
+
+def _best_column(text: str, rules: TableRules) -> tuple[str | None, float]:
+    folded = fold(text)
+    tokens = folded.split()
+    best: tuple[str | None, float, int] = (None, 0.0, 0)
+    for column in rules.columns:
+        for label in column.labels:
+            label_folded = fold(label)
+            label_tokens = label_folded.split()
+            if folded == label_folded:
+                score = 100.0
+            elif _contains_run(tokens, label_tokens) and len(label_tokens) * 2 >= len(tokens):
+                score = 95.0
+            else:
+                score = fuzz.ratio(folded, label_folded)
+            candidate = (column.key, score, len(label_folded))
+            if (score, len(label_folded)) > (best[1], best[2]):
+                best = candidate
+    return best[0], best[1]
+
+
+def _contains_run(tokens: list[str], run: list[str]) -> bool:
+    return any(tokens[i:i + len(run)] == run for i in range(len(tokens) - len(run) + 1))
+
+
+def _label_groups(words: list[Word], rects: list[Rect]) -> list[tuple[list[Word], Rect | None]]:
+    """Group header words into labels: by enclosing cell when cells are drawn, else by gaps."""
+    by_cell: dict[int, list[Word]] = {}
+    loose: list[Word] = []
+    cells: dict[int, Rect] = {}
+    for word in words:
+        cell = _enclosing_cell(word, rects)
+        if cell is None:
+            loose.append(word)
+        else:
+            cells[id(cell)] = cell
+            by_cell.setdefault(id(cell), []).append(word)
+    groups: list[tuple[list[Word], Rect | None]] = [(ws, cells[k]) for k, ws in by_cell.items()]
+    for cluster in _gap_clusters(loose):
+        groups.append((cluster, None))
+    groups.sort(key=lambda g: min(w.x0 for w in g[0]))
+    return groups
+
+
+def _enclosing_cell(word: Word, rects: list[Rect]) -> Rect | None:
+    height = word.bottom - word.top
+    x, y = word.center_x, (word.top + word.bottom) / 2
+    inside = [r for r in rects if r.bottom - r.top > height * 0.9 and r.bottom - r.top < height * 4
+              and r.x1 - r.x0 > word.x1 - word.x0 and r.contains(x, y)]
+    return min(inside, key=lambda r: (r.x1 - r.x0) * (r.bottom - r.top)) if inside else None
+
+
+def _gap_clusters(words: list[Word]) -> list[list[Word]]:
+    """Split words into clusters wherever the horizontal gap exceeds ~1.2 font sizes."""
+    clusters: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: w.x0):
+        if clusters:
+            last = clusters[-1]
+            right = max(w.x1 for w in last)
+            if word.x0 - right <= max(word.size, last[-1].size) * 1.2:
+                last.append(word)
+                continue
+        clusters.append([word])
+    return clusters
+
+
+# -- bands -----------------------------------------------------------------------------------
+
+def column_bands(header: Header, body: list[Line]) -> list[Band]:
+    """Turn the header's labels into bands covering the whole width of the table."""
+    columns = header.columns
+    words = [w for line in body for w in line.words]
+    bounds: list[float] = []
+    for left, right in zip(columns, columns[1:]):
+        if left.key in header.cell_edges and right.key in header.cell_edges:
+            bounds.append((header.cell_edges[left.key][1] + header.cell_edges[right.key][0]) / 2)
+        else:
+            bounds.append(_valley(left.x1, right.x0, words))
+    bands = []
+    for index, column in enumerate(columns):
+        x0 = bounds[index - 1] if index > 0 else float("-inf")
+        x1 = bounds[index] if index < len(bounds) else float("inf")
+        bands.append(Band(column.key, x0, x1, column.label))
+    return bands
+
+
+def _valley(start: float, end: float, words: list[Word]) -> float:
+    """The middle of the least-covered stretch between two labels (body words' x-extents)."""
+    if end - start < 2:
+        return (start + end) / 2
+    steps = int(end - start)
+    coverage = [0] * (steps + 1)
+    for word in words:
+        lo, hi = max(word.x0, start), min(word.x1, end)
+        for i in range(max(0, int(lo - start)), min(steps, int(hi - start)) + 1) if hi >= lo else ():
+            coverage[i] += 1
+    lowest = min(coverage)
+    best_start = best_len = run_start = 0
+    run_len = 0
+    for i, value in enumerate(coverage):
+        if value == lowest:
+            if run_len == 0:
+                run_start = i
+            run_len += 1
+            if run_len > best_len:
+                best_start, best_len = run_start, run_len
+        else:
+            run_len = 0
+    return start + best_start + best_len / 2
+
+
+def band_of(word: Word, bands: list[Band]) -> str:
+    x = word.center_x
+    for band in bands:
+        if band.x0 <= x < band.x1:
+            return band.key
+    return bands[-1].key
+
+
+# -- rows ------------------------------------------------------------------------------------
+
+def split_cells(line: Line, bands: list[Band]) -> dict[str, list[Word]]:
+    cells: dict[str, list[Word]] = {}
+    for word in line.words:
+        cells.setdefault(band_of(word, bands), []).append(word)
+    return cells
+
+
+def read_rows(lines: list[Line], bands: list[Band], code_pattern: re.Pattern[str] | None,
+              row_labels: list[str] = ()) -> list[Row]:
+    """Group body lines into rows (see module docstring). Without a code pattern, one row."""
+    if not lines:
+        return []
+    first_key = bands[0].key
+    if code_pattern is None:
+        return [_make_row(lines, bands)]
+    labels = [fold(label) for label in row_labels]
+    starts = _row_starts(lines, bands, first_key, code_pattern, labels)
+    if not starts:
+        return [_make_row(lines, bands)]
+    rows: list[Row] = []
+    lead_lines = lines[:starts[0]]
+    for n, start in enumerate(starts):
+        stop = starts[n + 1] if n + 1 < len(starts) else len(lines)
+        rows.append(_make_row(lines[start:stop], bands))
+    if lead_lines:  # values printed above the first code (bottom-aligned first column)
+        rows[0] = _make_row(lead_lines + rows[0].lines, bands)
+    return rows
+
+
+def _row_starts(lines: list[Line], bands: list[Band], first_key: str,
+                code_pattern: re.Pattern[str], labels: list[str]) -> list[int]:
+    first_cells = [split_cells(line, bands).get(first_key, []) for line in lines]
+    opens = []
+    for index, words in enumerate(first_cells):
+        text = fold(" ".join(w.text for w in words))
+        opens.append(bool(words) and (bool(code_pattern.match(words[0].text))
+                                      or any(text.startswith(label) for label in labels)))
+    first_lines = [(i, min(w.top for w in ws), max(w.bottom for w in ws))
+                   for i, ws in enumerate(first_cells) if ws]
+    gaps = {i: top - prev_bottom for (_, _, prev_bottom), (i, top, _) in zip(first_lines, first_lines[1:])}
+    sizes = [line.size for line in lines]
+    padded = bool(gaps) and max(gaps.values()) > median(sizes) * 0.4
+    starts = []
+    for index, is_open in enumerate(opens):
+        if not is_open:
+            continue
+        gap = gaps.get(index)
+        if not starts or gap is None or not padded or gap > lines[index].size * 0.4:
+            starts.append(index)
+    return starts
+
+
+def _make_row(lines: list[Line], bands: list[Band]) -> Row:
+    cells: dict[str, list[Word]] = {}
+    for line in lines:
+        for key, words in split_cells(line, bands).items():
+            cells.setdefault(key, []).extend(words)
+    return Row(lines=list(lines), cells=cells, page=lines[0].page)
+
