@@ -242,7 +242,8 @@ def _validate(model: type[StrictModel], data: dict[str, Any], path: Path) -> Any
         first = exc.errors()[0]
         key = ".".join(str(part) for part in first["loc"]) or "(top level)"
         more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-        raise RulesError(f"{path}: key '{key}': {first['msg']}{more}") from exc
+        message = first["msg"].removeprefix("Value error, ")
+        raise RulesError(f"{path}: key '{key}': {message}{more}") from exc
 
 
 def _load_profile(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:

@@ -251,9 +251,7 @@ class _Segmenter:
                 continue
             continuing = None
             if (cls := self.class_match(line)):
-                level, match = cls
-                blocks.append(ClassBlock(level, match.group("code"), match.group("title").strip(), [line]))
-                index += 1
+                index = self._classification(*cls, lines, index, blocks)
             elif (match := self.heading_match(line)):
                 index = self._heading(match, lines, index, blocks)
             else:
@@ -263,12 +261,11 @@ class _Segmenter:
                     blocks.append(TextBlock([line]))
                 index += 1
 
-    def _heading(self, match: re.Match[str], lines: list[Line], index: int, blocks: list[Block]) -> int:
+    def _wrapped(self, lines: list[Line], index: int) -> list[Line]:
+        """A heading's line and the lines its text wraps onto: same style, at line spacing."""
         first = lines[index]
         members = [first]
-        nxt = index + 1
-        while nxt < len(lines):
-            line = lines[nxt]
+        for line in lines[index + 1:]:
             # a wrapped title line may itself start with a number ('... 2022 -' / '2024 E PIANO ...'):
             # at line spacing it continues the title, since two headings never touch
             if (line.top - members[-1].bottom > first.size * 0.8 or abs(line.size - first.size) > 0.6
@@ -276,10 +273,20 @@ class _Segmenter:
                     or self.table_header([line], [])):
                 break
             members.append(line)
-            nxt += 1
+        return members
+
+    def _heading(self, match: re.Match[str], lines: list[Line], index: int, blocks: list[Block]) -> int:
+        members = self._wrapped(lines, index)
         title = " ".join([match.group("title")] + [ln.text for ln in members[1:]])
         blocks.append(HeadingBlock(match.group("code"), title, members))
-        return nxt
+        return index + len(members)
+
+    def _classification(self, level: str, match: re.Match[str], lines: list[Line], index: int,
+                        blocks: list[Block]) -> int:
+        members = self._wrapped(lines, index)
+        title = " ".join([match.group("title")] + [ln.text for ln in members[1:]])
+        blocks.append(ClassBlock(level, match.group("code"), title.strip(), members))
+        return index + len(members)
 
     # -- tables ----------------------------------------------------------------------------
 

@@ -1,0 +1,37 @@
+"""Character-level repairs of the text layer."""
+
+from __future__ import annotations
+
+from pipeline.clean import clean_pages, normalise_text, wide_gaps
+from pipeline.layout import Line, Page, Word
+from pipeline.text import join_lines
+
+
+def word(text: str, x0: float, x1: float, top: float = 100.0) -> Word:
+    return Word(text, x0, x1, top, top + 10, "Carlito", 10.0)
+
+
+def test_unicode_ligatures_and_hyphens():
+    assert normalise_text("\ufb01ne \ufb02usso e\ufb00etto") == "fine flusso effetto"
+    assert normalise_text("socio\u2010economico, non\u2011stop, a\u00adcapo") == "socio-economico, non-stop, acapo"
+
+
+def test_cleaning_a_line(rules):
+    words = [word("\uf0b7", 10, 14), word("la", 20, 30), word("ges(cid:415)one", 33, 70),
+             word("lavoro\u2010", 73, 100), word("vita", 103, 120)]
+    page = Page(number=1, width=600, height=800, lines=[Line(words=words, page=1)])
+    report = clean_pages([page], rules)
+    assert page.lines[0].text == "la gestione lavoro-vita"  # bullet dropped, (cid) repaired, hyphen closed
+    assert report.ligature_repairs == 1
+
+
+def test_wide_gaps_are_measured_against_the_line():
+    words = [word("in", 0, 10), word("tu", 12, 22), word("e", 28, 33), word("le", 35, 45), word("sue", 47, 60)]
+    assert wide_gaps(words, (0.25, 1.6)) == [False, True, False, False]
+
+
+def test_join_lines_with_hyphenation():
+    is_word = {"organizzazione"}.__contains__
+    assert join_lines(["della organiz-", "zazione e della"], is_word) == "della organizzazione e della"
+    assert join_lines(["socio-", "economico"], is_word) == "socio-economico"
+    assert join_lines(["PERSONALE 2022 -", "2024 E PIANO"], is_word) == "PERSONALE 2022 - 2024 E PIANO"
