@@ -32,7 +32,7 @@ class Result:
 def run(pdf: Path | str, rules: RuleSet | None = None, password: str = "", backend: str = "pdfplumber") -> Result:
     rules = rules or load_rules()
     parsed = parse_pdf(pdf, password=password, backend=backend)
-    report = clean_pages(parsed.pages, rules)
+    report = clean_pages(parsed.pages, rules, parsed.glyphs)
     document = segment(parsed, rules)
     lexicon = lexicon_for(rules.lexicon)
     items = normalise(extract_items(document, lexicon.is_known), rules)

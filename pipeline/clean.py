@@ -15,14 +15,14 @@ import unicodedata
 from dataclasses import dataclass
 from statistics import median
 
-from .layout import Line, Page, Word
+from .layout import GlyphMetrics, Line, Page, Word
 from .lexicon import lexicon_for
-from .ligatures import LigatureRepairer
+from .ligatures import NO_GAP_INFO, Gap, LigatureRepairer
 from .rules import RuleSet
 
 _HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u00ad": None})
 _UNICODE_LIGATURES = re.compile("[\ufb00-\ufb06]")
-_LOST_GLYPH = re.compile(r"\(cid:\d+\)|[\ue000-\uf8ff\ufffd]")
+_LOST_GLYPH = re.compile(r"\(cid:\d+\)|[\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff\ufffd]")
 _BULLETS = frozenset("•▪◦●○■□◆◇►▶➢✓✔·")
 
 
@@ -31,15 +31,18 @@ class CleanReport:
     ligature_repairs: int = 0
 
 
-def clean_pages(pages: list[Page], rules: RuleSet) -> CleanReport:
+def clean_pages(pages: list[Page], rules: RuleSet, glyphs: GlyphMetrics | None = None) -> CleanReport:
     """Clean every line of every page in place; returns what was repaired."""
     repairer = LigatureRepairer(lexicon_for(rules.lexicon), rules.lexicon)
+    glyphs = glyphs or GlyphMetrics()
     report = CleanReport()
     for page in pages:
         cleaned = []
+        edges = _vertical_edges(page)
         for line in page.lines:
             words = [piece for word in line.words for piece in _normalise_word(word)]
-            words, repaired = _repair_ligatures(words, repairer)
+            gaps = line_gaps(words, glyphs, repairer.fills, _edges_near(edges, line))
+            words, repaired = _repair_ligatures(words, repairer, gaps)
             report.ligature_repairs += repaired
             words = _close_hyphens(words)
             if words:
@@ -56,19 +59,26 @@ def normalise_text(text: str) -> str:
 
 def _normalise_word(word: Word) -> list[Word]:
     text = normalise_text(word.text)
-    if all(_is_bullet(c) for c in text):
+    if all(_is_bullet(c) for c in _LOST_GLYPH.sub("\ufffd", text)):
         return []
-    pieces = [p for p in _LOST_GLYPH.split(text) if p]
-    if len(pieces) == 1:
-        return [_with_text(word, pieces[0])]
-    # spread the pieces over the word's width in proportion to their length
+    parts = _LOST_GLYPH.split(text)
+    if len(parts) == 1:
+        return [_with_text(word, text)]
+    # a marker splits the word; the pieces share its width in proportion to their length
+    pieces = [p for p in parts if p]
     total = sum(len(p) for p in pieces) or 1
     step = (word.x1 - word.x0) / total
-    out, x = [], word.x0
-    for piece in pieces:
-        width = step * len(piece)
-        out.append(Word(piece, x, x + width, word.top, word.bottom, word.fontname, word.size))
-        x += width
+    out: list[Word] = []
+    x = word.x0
+    for index, part in enumerate(parts):
+        if not part:
+            continue
+        piece = Word(part, x, x + step * len(part), word.top, word.bottom, word.fontname, word.size)
+        if index > 0:
+            piece.marker_before = "glued" if out else "spaced"
+        x = piece.x1
+        out.append(piece)
+    out[-1].marker_after = parts[-1] == ""
     return out
 
 
@@ -80,18 +90,48 @@ def _with_text(word: Word, text: str) -> Word:
     return Word(text, word.x0, word.x1, word.top, word.bottom, word.fontname, word.size)
 
 
-def wide_gaps(words: list[Word], bounds_em: tuple[float, float]) -> list[bool]:
-    """For each gap between words: is it wider than the line's usual word gap by a glyph's width?"""
-    gaps = [b.x0 - a.x1 for a, b in zip(words, words[1:])]
-    if len(gaps) < 2:
-        return [False] * len(gaps)
-    usual = median(gaps)
-    low, high = bounds_em
-    return [low * a.size <= gap - usual <= high * a.size for gap, a in zip(gaps, words)]
+def _vertical_edges(page: Page) -> list[tuple[float, float, float]]:
+    """(x, top, bottom) of every vertical border drawn on the page (cell walls, rules)."""
+    edges = []
+    for rect in page.rects:
+        if rect.bottom - rect.top > 2:
+            edges += [(rect.x0, rect.top, rect.bottom), (rect.x1, rect.top, rect.bottom)]
+    return edges
 
 
-def _repair_ligatures(words: list[Word], repairer: LigatureRepairer) -> tuple[list[Word], int]:
-    repairs = repairer.plan([w.text for w in words], wide_gaps(words, repairer.rules.wide_gap_em))
+def _edges_near(edges: list[tuple[float, float, float]], line: Line) -> list[float]:
+    top, bottom = line.top, line.bottom
+    return [x for x, edge_top, edge_bottom in edges if edge_top < bottom and edge_bottom > top]
+
+
+def line_gaps(words: list[Word], glyphs: GlyphMetrics, fills: list[str], walls: list[float] = ()) -> list[Gap]:
+    """What the geometry says about each gap between a line's words (see ``ligatures.Gap``).
+
+    A gap with a drawn border inside it (between two table cells) says nothing about glyphs.
+    """
+    gaps: list[Gap] = []
+    measured = [(b.x0 - a.x1) / a.size for a, b in zip(words, words[1:])
+                if a.size > 0 and not a.marker_after and b.marker_before is None]
+    usual = median(measured) if len(measured) >= 3 else None
+    widths_by_font: dict[str, dict[str, float]] = {}
+    for a, b in zip(words, words[1:]):
+        observed = (b.x0 - a.x1) / a.size if a.size > 0 else None
+        # a marker ending a word is glued to the next one unless a real space follows it
+        spaced = observed is None or observed >= 0.6 * (usual if usual is not None else 0.25)
+        marker = ("glued" if b.marker_before == "glued" or (a.marker_after and not spaced)
+                  else "spaced" if a.marker_after or b.marker_before == "spaced" else None)
+        widths = widths_by_font.get(a.fontname)
+        if widths is None:
+            widths = widths_by_font[a.fontname] = {fill: glyphs.width(a.fontname, fill) for fill in fills}
+        if any(a.x1 <= x <= b.x0 for x in walls):
+            gaps.append(NO_GAP_INFO)
+            continue
+        gaps.append(Gap(observed=observed, usual=usual, fill_widths=widths, marker=marker))
+    return gaps
+
+
+def _repair_ligatures(words: list[Word], repairer: LigatureRepairer, gaps: list[Gap]) -> tuple[list[Word], int]:
+    repairs = repairer.plan([w.text for w in words], gaps)
     if not repairs:
         return words, 0
     out: list[Word] = []

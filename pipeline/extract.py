@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from .layout import Line, union_bbox
 from .rules import Profile, compiled
 from .segment import AreaBlock, ClassBlock, HeadingBlock, SegmentedDocument, TableBlock, TextBlock
-from .tables import Row
+from .tables import Row, row_key
 from .text import fold, join_lines, squash
 
 Box = tuple[float, float, float, float]
@@ -186,28 +186,34 @@ class _Walker:
         rules = self.profile.indicator_table
         labels = [fold(label) for label in rules.department_row_labels]
         code_pattern = compiled(rules.code_pattern)
-        first_key = table.bands[0].key
+        key = row_key(table.bands)
         for row in table.rows:
-            first_text = row.text(first_key)
-            label = next((lb for lb in labels if fold(first_text).startswith(lb)), None)
+            key_text = fold(row.text(key))
+            label = next((lb for lb in labels if key_text.startswith(lb)), None)
             if label is not None:
-                objective.department = _strip_label(row.all_text(), label) or objective.department
+                rest = _strip_label(row.text(key), label) or ""
+                objective.department = _or_none(f"{rest} {row.all_text(exclude=(key,))}") or objective.department
                 continue
-            indicator = self._indicator(row, first_key, code_pattern, objective.code)
+            indicator = self._indicator(row, key, code_pattern, objective.code)
             if indicator is None:
                 self.result.issues.append(Issue("unreadable_row", f"table row without an indicator code: "
                                                 f"{squash(row.all_text())[:80]!r}", row.page, objective.code))
             else:
                 self.result.indicators.append(indicator)
 
-    def _indicator(self, row: Row, first_key: str, code_pattern: re.Pattern[str], objective_code: str) -> RawIndicator | None:
-        lines = _cell_lines(row, first_key)
-        if not lines:
-            return None
-        code, _, rest = lines[0].partition(" ")
+    def _indicator(self, row: Row, key: str, code_pattern: re.Pattern[str], objective_code: str) -> RawIndicator | None:
+        """Code and description: from a code column and a description column, or both from one."""
+        if key == "code":
+            code, lines = squash(row.text("code")), _cell_lines(row, "description")
+        else:
+            lines = _cell_lines(row, key)
+            if not lines:
+                return None
+            code, _, rest = lines[0].partition(" ")
+            lines = [rest, *lines[1:]]
         if not code_pattern.match(code):
             return None
-        description = join_lines([rest, *lines[1:]], self.is_word)
+        description = join_lines(lines, self.is_word)
         return RawIndicator(
             code=code, objective_code=objective_code, description=description,
             unit_raw=_or_none(row.text("unit")), target_raw=_or_none(row.text("target")),

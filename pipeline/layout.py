@@ -37,6 +37,9 @@ class Word:
     bottom: float
     fontname: str
     size: float
+    # where the cleaner split a word at a lost-glyph marker ((cid:NN), private-use, NUL):
+    marker_before: str | None = None   # "glued" (inside the printed word) or "spaced" (word began with it)
+    marker_after: bool = False         # the printed word ended with a marker
 
     @property
     def bold(self) -> bool:
@@ -116,6 +119,35 @@ class Page:
     @property
     def landscape(self) -> bool:
         return self.width > self.height
+
+
+class GlyphMetrics:
+    """Typical advance width of each character of each font, in font sizes (em), measured in the document."""
+
+    SAMPLES = 40
+    DEFAULTS = {"t": 0.3, "i": 0.25, "f": 0.3, "l": 0.25}
+
+    def __init__(self) -> None:
+        self._samples: dict[str, dict[str, list[float]]] = {}
+        self._cache: dict[tuple[str, str], float] = {}
+
+    def add(self, chars: Iterable[Char]) -> None:
+        for char in chars:
+            if len(char.text) != 1 or char.size <= 0:
+                continue
+            per_font = self._samples.setdefault(char.fontname, {})
+            samples = per_font.setdefault(char.text, [])
+            if len(samples) < self.SAMPLES:
+                samples.append((char.x1 - char.x0) / char.size)
+
+    def width(self, fontname: str, text: str) -> float:
+        """Width of ``text`` in the font, in em; unseen characters get a typical narrow-letter width."""
+        key = (fontname, text)
+        if key not in self._cache:
+            per_font = self._samples.get(fontname, {})
+            self._cache[key] = sum(median(per_font[c]) if c in per_font else self.DEFAULTS.get(c, 0.5)
+                                   for c in text)
+        return self._cache[key]
 
 
 def union_bbox(boxes: Iterable[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:

@@ -9,25 +9,28 @@ may be glued to the letters at the start of the next token (its *head*) with one
 letter group of ``lexicon.fills`` — per gap; the last letters may also get a fill of their own
 (``sogge`` → ``soggetti``) and a lone damaged fragment one in front (``  po`` → ``tipo``).
 
-Every reading is scored as log10 probabilities:
+Every reading is scored in log10 probabilities, against the printed reading of the same tokens:
 
 * each word by its frequency (``lexicon.py``); a non-word gets a very low floor;
-* each gap assumed to hide a glyph costs ``fill_cost`` — unless the gap is *visibly too wide*
-  for a plain space (``wide[k]``, measured from the characters' positions), in which case it is
-  the plain-space reading of that gap that pays ``gap_evidence``;
-* a space before punctuation (``risulta ,``) is evidence too: normal typesetting never puts one.
+* each assumed lost glyph costs ``fill_cost`` (how rare damage is a priori);
+* each gap by how well its measured width fits the reading (:class:`Gap`): a plain space should
+  be as wide as the line's other word gaps, a lost glyph as wide as its letters, a lost glyph
+  followed by a space as wide as both. A lost-glyph marker (``(cid:NN)``, a private-use or NUL
+  character) settles the question outright. Text without positions has no gap evidence.
+* a space before punctuation (``risulta ,``) is evidence too: typesetting never puts one there.
 
 The best reading wins if it beats the printed one. When every fragment is itself a real word and
-no gap is too wide, it must win by ``real_pair_margin`` more: ``poli che`` → ``politiche``
+the gaps give no support, it must win by ``real_pair_margin`` more: ``poli che`` → ``politiche``
 (P(politiche) ≫ P(poli)·P(che)), but ``e ore`` stays although ``ettore`` exists.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import Iterator, Literal, Mapping, Sequence
 
 from .lexicon import Lexicon
 from .rules import LexiconRules
@@ -35,6 +38,8 @@ from .rules import LexiconRules
 MAX_FRAGMENTS = 4
 _TAIL = re.compile(r"^(?P<prefix>(?:.*[^\w])?)(?P<core>[^\W\d_]+)$", re.DOTALL)
 _HEAD = re.compile(r"^(?P<core>[^\W\d_]+)(?P<suffix>(?:[^\w].*)?)$", re.DOTALL)
+_APOSTROPHES = ("'", "\u2019")
+ELIDED_LOG10P = -2.0  # "l'", "dell'", "un'": elided articles and prepositions are among the commonest words
 _PUNCTUATION_ONLY = re.compile(r"^[,;:.)\]»\u201d\u2019!?]+$")
 
 
@@ -49,20 +54,70 @@ class Fragment:
 
 @dataclass(frozen=True, slots=True)
 class Repair:
-    """Tokens ``start:end`` are replaced by the single token ``text``."""
+    """Tokens ``start:end`` are replaced by the single token ``text``.
+
+    ``span`` counts in half steps (token k is 2k, the gap after it 2k+1) what the repair claims,
+    so that two repairs never explain the same gap: ``sogge▯ pubblici`` cannot give both
+    ``soggetti`` and a glyph in front of ``pubblici``.
+    """
 
     start: int
     end: int
     text: str
     gain: float
+    span: tuple[int, int] = (0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """What is known about the space between two tokens.
+
+    ``observed`` and ``usual`` are widths in font sizes (em): this gap, and the line's typical word
+    gap; ``fill_widths`` the width each fill's letters would take in the font; ``marker`` is
+    ``"glued"`` when a lost-glyph marker sits between the tokens with no space, ``"spaced"`` when a
+    marker is followed by a real space.
+    """
+
+    observed: float | None = None
+    usual: float | None = None
+    fill_widths: Mapping[str, float] | None = None
+    marker: Literal["glued", "spaced"] | None = None
+
+
+NO_GAP_INFO = Gap()
+_MARKER_PENALTY = 6.0     # a reading that ignores an explicit lost-glyph marker
+
+
+def gap_fit(gap: Gap, kind: Literal["space", "glyph", "glyph+space"], fill: str = "",
+            sigma: float = 0.08, cap: float = 2.5) -> float:
+    """log10 likelihood of a gap's width under a reading of it (relative; 0 when nothing is known).
+
+    A lost glyph inside a word keeps its width (spread ``sigma``); a space varies with the line's
+    justification, so its spread grows with the usual space. Densities are normalised so that a
+    tight fit weighs more than a loose one, and no single gap weighs more than ``cap``.
+    """
+    if gap.marker is not None:
+        wanted = "glyph" if gap.marker == "glued" else "glyph+space"
+        return 0.0 if kind == wanted else -_MARKER_PENALTY
+    if gap.observed is None or gap.usual is None:
+        return 0.0
+    glyph = (gap.fill_widths or {}).get(fill, 0.5)
+    space_sigma = max(sigma, 0.35 * gap.usual)
+    expected, spread = {
+        "space": (gap.usual, space_sigma),
+        "glyph": (glyph, sigma),
+        "glyph+space": (glyph + gap.usual, math.hypot(sigma, space_sigma)),
+    }[kind]
+    deviation = (gap.observed - expected) / spread
+    return max(-cap, -deviation * deviation / (2 * math.log(10)) - math.log10(spread / sigma))
 
 
 @dataclass(frozen=True, slots=True)
 class _Reading:
     word: str
-    joins: int
-    lead: bool
-    trail: bool
+    joins: tuple[str, ...]   # the fill put in each gap between fragments
+    lead: str = ""           # a fill in front of the first fragment
+    trail: str = ""          # a fill after the last fragment
 
 
 def tail_of(token: str) -> Fragment | None:
@@ -86,22 +141,11 @@ class LigatureRepairer:
 
     # -- public API -------------------------------------------------------------------------
 
-    def plan(self, tokens: Sequence[str], wide: Sequence[bool] | None = None) -> list[Repair]:
-        """Repairs for ``tokens``, left to right, non-overlapping.
-
-        ``wide[k]`` tells whether the gap between tokens k and k+1 is too wide for a plain space.
-        """
-        wide = list(wide) if wide is not None else [False] * max(0, len(tokens) - 1)
-        repairs: list[Repair] = []
-        i = 0
-        while i < len(tokens):
-            best = self._best_at(tokens, wide, i)
-            if best is None:
-                i += 1
-            else:
-                repairs.append(best)
-                i = best.end
-        return repairs
+    def plan(self, tokens: Sequence[str], gaps: Sequence[Gap] | None = None) -> list[Repair]:
+        """The best set of non-overlapping repairs; ``gaps[k]`` lies between tokens k and k+1."""
+        gaps = list(gaps) if gaps is not None else [NO_GAP_INFO] * max(0, len(tokens) - 1)
+        candidates = [r for i in range(len(tokens)) for r in self._candidates_at(tokens, gaps, i)]
+        return _best_non_overlapping(candidates)
 
     def repair_text(self, text: str) -> tuple[str, int]:
         """Repair a whitespace-separated string; returns the text and the number of repaired words."""
@@ -128,67 +172,83 @@ class LigatureRepairer:
                 break
         return chain
 
-    def _best_at(self, tokens: Sequence[str], wide: list[bool], i: int) -> Repair | None:
+    def _candidates_at(self, tokens: Sequence[str], gaps: list[Gap], i: int) -> list[Repair]:
+        """The best repair starting at token i for each number of tokens it covers."""
         chain = self._chain(tokens, i)
         if not chain or _is_abbreviation(chain[0]):
-            return None
-        known = [self.lexicon.is_known(f.core) for f in chain]
-        best: Repair | None = None
+            return []
+        # an elided word ("l'", "dell'") is a whole word even when the lexicon does not list it
+        known = [self.lexicon.is_known(f.core) or f.suffix[:1] in _APOSTROPHES for f in chain]
+        lead_gap = gaps[i - 1] if i > 0 else None
+        best: dict[tuple[int, int], Repair] = {}
         for last in range(len(chain)):
             after = tokens[i + last + 1] if i + last + 1 < len(tokens) else ""
+            trail_gap = gaps[i + last] if i + last < len(gaps) else None
             punctuation_after = not chain[last].suffix and bool(_PUNCTUATION_ONLY.match(after))
-            trail_gap = i + last if i + last < len(wide) else None
-            lead_gap = i - 1 if i > 0 else None
-            lead_evidence = lead_gap is not None and wide[lead_gap]
-            trail_evidence = punctuation_after or (trail_gap is not None and wide[trail_gap])
-            if last == 0 and (len(chain[0].core) < 2 or (known[0] and not trail_evidence and not lead_evidence)):
-                continue  # a lone real word is only extended where a gap shows a glyph is missing
-            printed = sum(self.lexicon.log10p(f.core) for f in chain[: last + 1])
-            join_gaps = list(range(i, i + last))
-            for reading in self._readings(chain[: last + 1], known, lead_evidence):
-                gaps = join_gaps + ([trail_gap] if reading.trail and trail_gap is not None else []) + (
-                    [lead_gap] if reading.lead and lead_gap is not None else [])
-                # a gap is evidence of a lost glyph if it is too wide, or precedes punctuation
-                evident = [wide[g] or (g == trail_gap and punctuation_after) for g in gaps]
-                cost = sum(0.0 if e else self.rules.fill_cost for e in evident)
-                evidence = self.rules.gap_evidence * sum(evident)
-                margin = self.rules.real_pair_margin if (
-                    last > 0 and all(known[: last + 1]) and not any(wide[g] for g in join_gaps)) else 0.0
-                gain = self.lexicon.log10p(reading.word) - cost - (printed - evidence)
-                if gain > margin and (best is None or gain > best.gain):
-                    text = chain[0].prefix + reading.word + chain[last].suffix
-                    end = i + last + 1
-                    if reading.trail and punctuation_after:  # the space before the punctuation was the glyph
-                        text, end = text + after, end + 1
-                    best = Repair(i, end, text, gain)
-        return best
+            join_gaps = gaps[i:i + last]
+            printed = sum(self._log10p(f) for f in chain[: last + 1])
+            for reading in self._readings(chain[: last + 1], known, lead_gap):
+                score = self.lexicon.log10p(reading.word)
+                score -= self.rules.fill_cost * (len(reading.joins) + bool(reading.trail))
+                score -= self.rules.lead_fill_cost * bool(reading.lead)
+                geometry = sum(self._fit(g, "glyph", f) - self._fit(g, "space") for g, f in zip(join_gaps, reading.joins))
+                if reading.lead and lead_gap is not None:
+                    geometry += self._fit(lead_gap, "glyph+space", reading.lead) - self._fit(lead_gap, "space")
+                if reading.trail and punctuation_after:  # the space before the punctuation was the glyph
+                    geometry += self.rules.punctuation_evidence
+                elif reading.trail and trail_gap is not None:
+                    geometry += self._fit(trail_gap, "glyph+space", reading.trail) - self._fit(trail_gap, "space")
+                if last == 0 and (known[0] or len(chain[0].core) < 3) and geometry <= 0:
+                    continue  # a lone word or letter is only extended where a gap shows a glyph is missing
+                gain = score - printed + geometry
+                margin = self.rules.real_pair_margin if last > 0 and all(known[: last + 1]) and geometry < 1 else 0.0
+                if gain <= margin:
+                    continue
+                text = chain[0].prefix + reading.word + chain[last].suffix
+                end = i + last + 1
+                if reading.trail and punctuation_after:
+                    text, end = text + after, end + 1
+                span = (2 * i - bool(reading.lead), 2 * end - 1 + bool(reading.trail))
+                if span not in best or gain > best[span].gain:
+                    best[span] = Repair(i, end, text, gain, span)
+        return list(best.values())
 
-    def _readings(self, chain: list[Fragment], known: list[bool], lead_evidence: bool) -> Iterator[_Reading]:
+    def _log10p(self, fragment: Fragment) -> float:
+        if fragment.suffix[:1] in _APOSTROPHES:
+            return ELIDED_LOG10P
+        return self.lexicon.log10p(fragment.core)
+
+    def _fit(self, gap: Gap, kind: Literal["space", "glyph", "glyph+space"], fill: str = "") -> float:
+        return gap_fit(gap, kind, fill, self.rules.gap_sigma_em, self.rules.gap_cap)
+
+    def _readings(self, chain: list[Fragment], known: list[bool], lead_gap: Gap | None) -> Iterator[_Reading]:
         """Known words a fragment run can be read as, by the fills that make them."""
-        leads = [""] + (self.fills if len(chain) == 1 and (lead_evidence or not known[0]) else [])
+        lead_possible = len(chain) == 1 and (not known[0] or (lead_gap is not None and lead_gap.marker == "spaced")
+                                             or (lead_gap is not None and lead_gap.observed is not None))
+        leads = [""] + (self.fills if lead_possible and len(chain[0].core) >= 2 else [])
         for lead in leads:
             start = _cased(lead, "", chain[0].core) + chain[0].core
             if lead and not self._is_prefix(start):
                 continue
             for body, joins in self._joins(start, chain[1:]):
                 if (joins or lead) and self._acceptable(body):
-                    yield _Reading(body, joins, bool(lead), False)
+                    yield _Reading(body, joins, lead)
                 if not self._is_prefix(body):
                     continue
                 for fill in self.fills:
                     word = body + _cased(fill, body[-1], "")
                     if self._acceptable(word):
-                        yield _Reading(word, joins, bool(lead), True)
+                        yield _Reading(word, joins, lead, fill)
 
-    def _joins(self, partial: str, rest: list[Fragment]) -> Iterator[tuple[str, int]]:
+    def _joins(self, partial: str, rest: list[Fragment]) -> Iterator[tuple[str, tuple[str, ...]]]:
         if not rest:
-            yield partial, 0
+            yield partial, ()
             return
         for fill in self.fills:
             candidate = partial + _cased(fill, partial[-1], rest[0].core[0]) + rest[0].core
             if self._is_prefix(candidate):
                 for word, used in self._joins(candidate, rest[1:]):
-                    yield word, used + 1
+                    yield word, (fill, *used)
 
     def _acceptable(self, word: str) -> bool:
         return self.lexicon.zipf(word) >= self.rules.join_min_zipf
@@ -202,9 +262,27 @@ class LigatureRepairer:
         return index < len(self._sorted_words) and self._sorted_words[index].startswith(folded)
 
 
+def _best_non_overlapping(candidates: list[Repair]) -> list[Repair]:
+    """Weighted interval scheduling: the compatible repairs with the largest total gain."""
+    ordered = sorted(candidates, key=lambda r: (r.span[1], r.span[0]))
+    best_total = [0.0]
+    chosen: list[list[Repair]] = [[]]
+    for index, repair in enumerate(ordered):
+        # the last earlier repair that ends before this one starts
+        previous = max((k + 1 for k in range(index) if ordered[k].span[1] <= repair.span[0]), default=0)
+        with_it = best_total[previous] + repair.gain
+        if with_it > best_total[index]:
+            best_total.append(with_it)
+            chosen.append(chosen[previous] + [repair])
+        else:
+            best_total.append(best_total[index])
+            chosen.append(chosen[index])
+    return sorted(chosen[-1], key=lambda r: r.start)
+
+
 def _is_abbreviation(fragment: Fragment) -> bool:
-    """``L.``, ``n.``, ``a)``, ``PTPCT.``, ``l'85%``: initials, list markers, elisions."""
-    if fragment.suffix[:1] in {".", ")", "'", "\u2019"}:
+    """``L.``, ``n.``, ``a)``, ``N°``, ``PTPCT.``, ``l'85%``: initials, list markers, elisions."""
+    if fragment.suffix[:1] in {".", ")", "°", "'", "\u2019"}:
         return len(fragment.core) <= 2 or (fragment.core.isupper() and len(fragment.core) <= 5)
     return False
 

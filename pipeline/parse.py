@@ -14,7 +14,7 @@ from typing import Iterator
 
 from .backends import BACKENDS, RawPage
 from .errors import CorruptPdfError, EncryptedPdfError, InputNotFoundError, NotAPdfError, NoTextLayerError
-from .layout import Page, group_lines
+from .layout import GlyphMetrics, Page, group_lines
 
 
 @dataclass(slots=True)
@@ -23,6 +23,7 @@ class ParsedDocument:
     sha256: str
     pages: list[Page]
     metadata: dict[str, str] = field(default_factory=dict)
+    glyphs: GlyphMetrics = field(default_factory=GlyphMetrics)
 
 
 def sha256_of(path: Path) -> str:
@@ -52,13 +53,17 @@ def parse_pdf(path: Path | str, password: str = "", backend: str = "pdfplumber")
     check_is_pdf(path)
     read_pages = BACKENDS[backend]
     metadata: dict[str, str] = {}
-    pages = [_build_page(raw) for raw in _guarded(read_pages(path, password, metadata), path, password)]
+    glyphs = GlyphMetrics()
+    pages = []
+    for raw in _guarded(read_pages(path, password, metadata), path, password):
+        glyphs.add(raw.chars)
+        pages.append(_build_page(raw))
     if not pages:
         raise CorruptPdfError(f"{path}: the PDF has no pages")
     if not any(page.lines for page in pages):
         raise NoTextLayerError(f"{path}: no text layer on any of its {len(pages)} pages "
                                "(a scan? run OCR first, e.g. ocrmypdf -l ita)")
-    return ParsedDocument(path=path, sha256=sha256_of(path), pages=pages, metadata=metadata)
+    return ParsedDocument(path=path, sha256=sha256_of(path), pages=pages, metadata=metadata, glyphs=glyphs)
 
 
 def _guarded(pages: Iterator[RawPage], path: Path, password: str) -> Iterator[RawPage]:

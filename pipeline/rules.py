@@ -189,10 +189,11 @@ class LexiconRules(StrictModel):
     min_zipf: float = Field(3.0, description="frequency from which a word of 3+ letters is 'known'")
     join_min_zipf: float = Field(2.0, description="frequency a repaired word needs")
     fill_cost: float = Field(1.5, description="log10 cost of assuming one lost glyph")
+    lead_fill_cost: float = Field(3.0, description="log10 cost of a lost glyph opening a word (rare in Italian)")
     real_pair_margin: float = Field(1.0, description="extra log10 gain needed to glue words that are all real")
-    gap_evidence: float = Field(2.0, description="log10 weight of a gap too wide for a plain space")
-    wide_gap_em: tuple[float, float] = Field(
-        (0.25, 1.6), description="excess over the line's usual word gap, in font sizes, that marks a lost glyph")
+    punctuation_evidence: float = Field(2.0, description="log10 weight of a space before punctuation")
+    gap_sigma_em: float = Field(0.08, description="how far (in font sizes) a gap may stray from its expected width")
+    gap_cap: float = Field(4.0, description="the most (log10) one gap's width can weigh")
     short_words: list[str] = Field(description="the only 1-2 letter words counted as real words")
     extra_words: list[str] = Field(default_factory=list, description="domain words missing from the frequency list")
 

@@ -24,7 +24,7 @@ from .furniture import remove_furniture
 from .layout import Line, Page, Rect, union_bbox
 from .parse import ParsedDocument
 from .rules import FurnitureRules, Profile, RuleSet, TableRules, compiled
-from .tables import Band, Header, Row, column_bands, match_header, read_rows, split_cells
+from .tables import Band, Header, Row, column_bands, match_header, read_rows, row_key, split_cells
 
 TableKind = Literal["indicators", "owner"]
 
@@ -201,6 +201,7 @@ class _Segmenter:
             members = self._band_lines(line, lines, page.rects)
             title_words = [w for ln in members for w in ln.words if w not in marker.words]
             title = " ".join(w.text for w in sorted(title_words, key=lambda w: (round(w.top), w.x0)))
+            title = " ".join(part for part in (match.groupdict().get("title"), title) if part)
             block = AreaBlock(int(match.group("number")), title.strip(), members)
             for member in members:
                 bands[id(member)] = block
@@ -325,7 +326,7 @@ class _Segmenter:
             return False
         if table.kind == "owner":
             return not table.rows
-        first = split_cells(line, table.bands).get(table.bands[0].key, [])
+        first = split_cells(line, table.bands).get(row_key(table.bands), [])
         return bool(first and self.code and self.code.match(first[0].text))
 
     def _extend_table(self, table: TableBlock, lines: list[Line], index: int, page: Page,

@@ -75,31 +75,46 @@ def _join_words(words: list[Word]) -> str:
 # -- header ----------------------------------------------------------------------------------
 
 def match_header(lines: list[Line], rules: TableRules, rects: list[Rect]) -> Header | None:
-    """Match the first line of ``lines`` (plus the next one, if the header wraps) as a header."""
+    """Match the first line of ``lines`` as a header, with up to two more if its labels wrap.
+
+    Wrapped label lines follow at line spacing (a next row sits below cell padding); the candidate
+    matching the most column labels wins, and on a tie the one that takes in the wrapped lines.
+    """
     if not lines:
         return None
     candidates = [lines[:1]]
-    if len(lines) > 1 and lines[1].top - lines[0].bottom < lines[0].size * 0.8:
-        candidates.append(lines[:2])
+    for nxt in lines[1:3]:
+        previous = candidates[-1][-1]
+        if (nxt.top - previous.bottom > previous.size * 0.5 or nxt.bold != lines[0].bold
+                or abs(nxt.size - lines[0].size) > 0.6):
+            break
+        candidates.append(candidates[-1] + [nxt])
+    best: Header | None = None
     for header_lines in candidates:
-        words = [w for line in header_lines for w in line.words]
-        groups = _label_groups(words, rects)
-        columns: list[Band] = []
-        edges: dict[str, tuple[float, float]] = {}
-        used: set[str] = set()
-        for group, cell in groups:
-            text = " ".join(w.text for w in sorted(group, key=lambda w: (round(w.top), w.x0)))
-            key, score = _best_column(text, rules)
-            if key is None or key in used or score < MIN_LABEL_SCORE:
-                continue
-            used.add(key)
-            columns.append(Band(key, min(w.x0 for w in group), max(w.x1 for w in group), text))
-            if cell is not None:
-                edges[key] = (cell.x0, cell.x1)
-        if len(columns) >= rules.min_labels:
-            columns.sort(key=lambda b: b.x0)
-            return Header(columns=columns, lines=header_lines, cell_edges=edges)
-    return None
+        header = _match_header_lines(header_lines, rules, rects)
+        if header and (best is None or len(header.columns) >= len(best.columns)):
+            best = header
+    return best
+
+
+def _match_header_lines(header_lines: list[Line], rules: TableRules, rects: list[Rect]) -> Header | None:
+    words = [w for line in header_lines for w in line.words]
+    columns: list[Band] = []
+    edges: dict[str, tuple[float, float]] = {}
+    used: set[str] = set()
+    for group, cell in _label_groups(words, rects):
+        text = " ".join(w.text for w in sorted(group, key=lambda w: (round(w.top), w.x0)))
+        key, score = _best_column(text, rules)
+        if key is None or key in used or score < MIN_LABEL_SCORE:
+            continue
+        used.add(key)
+        columns.append(Band(key, min(w.x0 for w in group), max(w.x1 for w in group), text))
+        if cell is not None:
+            edges[key] = (cell.x0, cell.x1)
+    if len(columns) < rules.min_labels:
+        return None
+    columns.sort(key=lambda b: b.x0)
+    return Header(columns=columns, lines=header_lines, cell_edges=edges)
 
 
 def _best_column(text: str, rules: TableRules) -> tuple[str | None, float]:
@@ -229,12 +244,18 @@ def split_cells(line: Line, bands: list[Band]) -> dict[str, list[Word]]:
     return cells
 
 
+def row_key(bands: list[Band]) -> str:
+    """The column where a row opens: a separate code column if there is one, else the description."""
+    keys = [band.key for band in bands]
+    return next((k for k in ("code", "description") if k in keys), keys[0])
+
+
 def read_rows(lines: list[Line], bands: list[Band], code_pattern: re.Pattern[str] | None,
               row_labels: list[str] = ()) -> list[Row]:
     """Group body lines into rows (see module docstring). Without a code pattern, one row."""
     if not lines:
         return []
-    first_key = bands[0].key
+    first_key = row_key(bands)
     if code_pattern is None:
         return [_make_row(lines, bands)]
     labels = [fold(label) for label in row_labels]

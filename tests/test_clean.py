@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pipeline.clean import clean_pages, normalise_text, wide_gaps
-from pipeline.layout import Line, Page, Word
+from pipeline.clean import clean_pages, line_gaps, normalise_text
+from pipeline.layout import GlyphMetrics, Line, Page, Word
 from pipeline.text import join_lines
 
 
@@ -25,9 +25,28 @@ def test_cleaning_a_line(rules):
     assert report.ligature_repairs == 1
 
 
-def test_wide_gaps_are_measured_against_the_line():
+def test_gaps_are_measured_against_the_line():
     words = [word("in", 0, 10), word("tu", 12, 22), word("e", 28, 33), word("le", 35, 45), word("sue", 47, 60)]
-    assert wide_gaps(words, (0.25, 1.6)) == [False, True, False, False]
+    gaps = line_gaps(words, GlyphMetrics(), ["tt"])
+    assert [round(g.observed, 2) for g in gaps] == [0.2, 0.6, 0.2, 0.2]  # in font sizes
+    assert {round(g.usual, 2) for g in gaps} == {0.2}
+    assert gaps[1].fill_widths == {"tt": 0.6}  # unmeasured 't': a typical narrow letter
+
+
+def test_a_marker_inside_a_word_glues_its_pieces(rules):
+    words = [word("obie(cid:3)vi", 20, 60), word("strategici", 63, 100)]
+    page = Page(number=1, width=600, height=800, lines=[Line(words=words, page=1)])
+    clean_pages([page], rules)
+    assert page.lines[0].text == "obiettivi strategici"
+
+
+def test_a_marker_between_two_real_words_decides():
+    """'tu' + lost glyph + 'e' is 'tutte': the marker says a glyph is there, not a space."""
+    from pipeline.clean import _normalise_word
+
+    pieces = _normalise_word(word("tu\ue000e", 20, 40))
+    assert [(p.text, p.marker_before) for p in pieces] == [("tu", None), ("e", "glued")]
+    assert line_gaps(pieces, GlyphMetrics(), ["tt"])[0].marker == "glued"
 
 
 def test_join_lines_with_hyphenation():

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import SAMPLES
 from pipeline.lexicon import lexicon_for
-from pipeline.ligatures import LigatureRepairer, head_of, tail_of
+from pipeline.ligatures import Gap, LigatureRepairer, head_of, tail_of
 
 
 @pytest.fixture(scope="module")
@@ -46,19 +46,43 @@ def test_leaves_real_words_alone(repairer, text):
     assert repairer.repair_text(text) == (text, 0)
 
 
-def test_wide_gap_is_evidence_of_a_lost_glyph(repairer):
+WIDTHS = {"tt": 0.56, "ti": 0.5, "tti": 0.78, "titi": 1.0, "fi": 0.5, "fl": 0.5, "ff": 0.56, "ft": 0.56,
+          "ffi": 0.78, "ffl": 0.78}
+
+
+def gap(observed: float) -> Gap:
+    return Gap(observed=observed, usual=0.28, fill_widths=WIDTHS)
+
+
+def test_a_gap_as_wide_as_the_lost_letters_glues_two_real_words(repairer):
     tokens = ["in", "tu", "e", "le", "sue", "sezioni"]
     assert repairer.plan(tokens) == []  # 'tu e' is two real words ...
-    wide = [False, True, False, False, False]  # ... unless the gap between them is too wide for a space
-    (repair,) = repairer.plan(tokens, wide)
+    gaps = [gap(0.28), gap(0.56), gap(0.28), gap(0.28), gap(0.28)]  # ... but that gap holds a 'tt'
+    (repair,) = repairer.plan(tokens, gaps)
     assert (repair.start, repair.end, repair.text) == (1, 3, "tutte")
 
 
-def test_wide_gap_after_a_real_word_adds_a_final_fill(repairer):
+def test_a_gap_as_wide_as_letters_plus_a_space_ends_the_word(repairer):
     tokens = ["obiettivi", "lega", "al", "Programma"]
     assert repairer.plan(tokens) == []
-    (repair,) = repairer.plan(tokens, [False, True, False])
+    (repair,) = repairer.plan(tokens, [gap(0.28), gap(0.78), gap(0.28)])
     assert repair.text == "legati"
+
+
+def test_a_final_fill_does_not_swallow_the_next_word(repairer):
+    """'tu' + lost 'tti' + space + 'i': 'tutti i', not 'tutti' eating the article."""
+    tokens = ["Dotare", "tu", "i", "lavoratori"]
+    (repair,) = repairer.plan(tokens, [gap(0.28), gap(1.06), gap(0.28)])
+    assert (repair.start, repair.end, repair.text) == (1, 2, "tutti")
+
+
+def test_an_ordinary_gap_gives_no_evidence(repairer):
+    assert repairer.plan(["Unità", "di", "misura", "Obiettivo"], [gap(0.28), gap(0.28), gap(3.5)]) == []
+
+
+def test_markers_settle_the_reading(repairer):
+    glued = Gap(marker="glued")
+    assert repairer.plan(["forma", "vi", "e"], [glued, gap(0.28)])[0].text == "formativi"
 
 
 def test_fragments_views():
