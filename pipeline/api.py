@@ -19,6 +19,7 @@ from .normalise import normalise
 from .parse import parse_pdf
 from .rules import RuleSet, load_rules
 from .segment import SegmentedDocument, segment
+from .validate import validate
 
 
 @dataclass(slots=True)
@@ -42,9 +43,11 @@ def run(pdf: Path | str, rules: RuleSet | None = None, password: str = "", backe
                                    message="no rules profile matched this document; nothing was extracted"))
     warnings += [Warning(kind="no_text_layer", message=f"page {p.number} has no text layer (scanned?)", page=p.number)
                  for p in parsed.pages if not p.lines and p.has_images]
+    info = document_info(document, rules)
+    warnings += validate(items.objectives, items.indicators, info.period)
     extraction = Extraction(
         source=Source(file=parsed.path.name, sha256=parsed.sha256, pages=len(parsed.pages)),
-        document=document_info(document, rules),
+        document=info,
         action_areas=items.action_areas, strategic_directions=items.strategic_directions,
         objectives=items.objectives, indicators=items.indicators, warnings=warnings,
         run=RunInfo(program_version=__version__, rules_version=rules.version,

@@ -95,6 +95,28 @@ def extract(pdfs: tuple[Path, ...], output: str, rules_dir: Path | None, passwor
 
 
 @main.command()
+@click.argument("pdf", type=click.Path(path_type=Path))
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None, help="rules directory")
+@click.option("--password", default="", help="password of an encrypted PDF")
+@click.option("--blocks/--no-blocks", default=True, show_default=True, help="list every block and table row")
+@click.option("--debug", is_flag=True, help="show tracebacks")
+def explain(pdf: Path, rules_dir: Path | None, password: str, blocks: bool, debug: bool) -> None:
+    """Show how PDF was read: profile chosen and why, furniture, pages, blocks and tables."""
+    from .api import run
+    from .explain import explain as explain_lines
+
+    def action() -> None:
+        lines = explain_lines(run(pdf, load_rules(rules_dir), password=password))
+        if not blocks:
+            start = lines.index("Blocks (page, position, what):")
+            end = next(i for i, line in enumerate(lines) if line.startswith("Result:"))
+            lines = lines[:start] + lines[end - 1:]
+        click.echo("\n".join(lines))
+
+    _guard(action, debug)
+
+
+@main.command()
 def schema() -> None:
     """Print the JSON Schema of the extraction output."""
     from .models import json_schema

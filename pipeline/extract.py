@@ -204,9 +204,9 @@ class _Walker:
     def _indicator(self, row: Row, key: str, code_pattern: re.Pattern[str], objective_code: str) -> RawIndicator | None:
         """Code and description: from a code column and a description column, or both from one."""
         if key == "code":
-            code, lines = squash(row.text("code")), _cell_lines(row, "description")
+            code, lines = squash(row.text("code")), row.cell_lines("description")
         else:
-            lines = _cell_lines(row, key)
+            lines = row.cell_lines(key)
             if not lines:
                 return None
             code, _, rest = lines[0].partition(" ")
@@ -236,15 +236,8 @@ class _Walker:
                                                         self.titles.get(("programme", programme_code)))
 
 
-def _cell_lines(row: Row, key: str) -> list[str]:
-    by_line: dict[int, list] = {}
-    for word in row.cells.get(key, []):
-        by_line.setdefault(round(word.top), []).append(word)
-    return [" ".join(w.text for w in sorted(ws, key=lambda w: w.x0)) for _, ws in sorted(by_line.items())]
-
-
 def _cell_lines_all(rows: list[Row], key: str) -> list[str]:
-    return [text for row in rows for text in _cell_lines(row, key)]
+    return [text for row in rows for text in row.cell_lines(key)]
 
 
 def _strip_label(text: str, folded_label: str) -> str | None:

@@ -31,16 +31,16 @@ def _edge_candidates(page: Page, rules: FurnitureRules) -> list[tuple[str, Line]
 
 
 def find_furniture(pages: list[Page], rules: FurnitureRules,
-                   protected: Callable[[Line], bool] = lambda line: False) -> set[int]:
+                   protected: Callable[[Line, Page], bool] = lambda line, page: False) -> set[int]:
     """ids of the furniture lines. Lines for which ``protected`` is true (table headers) are kept."""
     candidates = [(page, edge, line) for page in pages for edge, line in _edge_candidates(page, rules)]
     counts = Counter((edge, _signature(line)) for _, edge, line in candidates)
     needed = max(2, rules.min_repeat_ratio * len(pages))
     page_number = [compiled(p) for p in rules.page_number_patterns]
     furniture: set[int] = set()
-    for _, edge, line in candidates:
+    for page, edge, line in candidates:
         text = line.text.strip()
-        if protected(line):
+        if protected(line, page):
             continue
         if counts[(edge, _signature(line))] >= needed or any(p.match(text) for p in page_number):
             furniture.add(id(line))
@@ -48,7 +48,7 @@ def find_furniture(pages: list[Page], rules: FurnitureRules,
 
 
 def remove_furniture(pages: list[Page], rules: FurnitureRules,
-                     protected: Callable[[Line], bool] = lambda line: False) -> list[Line]:
+                     protected: Callable[[Line, Page], bool] = lambda line, page: False) -> list[Line]:
     """Remove furniture lines from the pages in place; returns them (for ``explain``)."""
     ids = find_furniture(pages, rules, protected)
     removed = []

@@ -186,6 +186,9 @@ class LigatureRepairer:
             trail_gap = gaps[i + last] if i + last < len(gaps) else None
             punctuation_after = not chain[last].suffix and bool(_PUNCTUATION_ONLY.match(after))
             join_gaps = gaps[i:i + last]
+            if last == 0 and (known[0] or len(chain[0].core) < 3) and not (
+                    punctuation_after or self._supports_glyph(trail_gap) or self._supports_glyph(lead_gap)):
+                continue  # a lone word or letter is only extended where a gap shows a glyph is missing
             printed = sum(self._log10p(f) for f in chain[: last + 1])
             for reading in self._readings(chain[: last + 1], known, lead_gap):
                 score = self.lexicon.log10p(reading.word)
@@ -218,6 +221,15 @@ class LigatureRepairer:
             return ELIDED_LOG10P
         return self.lexicon.log10p(fragment.core)
 
+    def _supports_glyph(self, gap: Gap | None) -> bool:
+        """Whether a gap fits 'lost glyph + space' better than a plain space, for some fill."""
+        if gap is None:
+            return False
+        if gap.marker is not None or gap.observed is None:
+            return gap.marker == "spaced"
+        space = self._fit(gap, "space")
+        return any(self._fit(gap, "glyph+space", fill) > space for fill in self.fills)
+
     def _fit(self, gap: Gap, kind: Literal["space", "glyph", "glyph+space"], fill: str = "") -> float:
         return gap_fit(gap, kind, fill, self.rules.gap_sigma_em, self.rules.gap_cap)
 
@@ -225,29 +237,33 @@ class LigatureRepairer:
         """Known words a fragment run can be read as, by the fills that make them."""
         lead_possible = len(chain) == 1 and (not known[0] or (lead_gap is not None and lead_gap.marker == "spaced")
                                              or (lead_gap is not None and lead_gap.observed is not None))
-        leads = [""] + (self.fills if lead_possible and len(chain[0].core) >= 2 else [])
-        for lead in leads:
-            start = _cased(lead, "", chain[0].core) + chain[0].core
+        # fills take the case of the word: upper-case inside upper-case words ('CI À' -> 'CITTÀ')
+        cased = [(fill, fill.upper()) for fill in self.fills] if all(f.core.isupper() for f in chain) else [
+            (fill, fill) for fill in self.fills]
+        leads = [("", "")] + (cased if lead_possible and len(chain[0].core) >= 2 else [])
+        for lead, lead_text in leads:
+            start = lead_text + chain[0].core
             if lead and not self._is_prefix(start):
                 continue
-            for body, joins in self._joins(start, chain[1:]):
+            for body, joins in self._joins(start, chain[1:], cased):
                 if (joins or lead) and self._acceptable(body):
                     yield _Reading(body, joins, lead)
                 if not self._is_prefix(body):
                     continue
-                for fill in self.fills:
-                    word = body + _cased(fill, body[-1], "")
+                for fill, fill_text in cased:
+                    word = body + fill_text
                     if self._acceptable(word):
                         yield _Reading(word, joins, lead, fill)
 
-    def _joins(self, partial: str, rest: list[Fragment]) -> Iterator[tuple[str, tuple[str, ...]]]:
+    def _joins(self, partial: str, rest: list[Fragment],
+               cased: list[tuple[str, str]]) -> Iterator[tuple[str, tuple[str, ...]]]:
         if not rest:
             yield partial, ()
             return
-        for fill in self.fills:
-            candidate = partial + _cased(fill, partial[-1], rest[0].core[0]) + rest[0].core
+        for fill, fill_text in cased:
+            candidate = partial + fill_text + rest[0].core
             if self._is_prefix(candidate):
-                for word, used in self._joins(candidate, rest[1:]):
+                for word, used in self._joins(candidate, rest[1:], cased):
                     yield word, (fill, *used)
 
     def _acceptable(self, word: str) -> bool:
@@ -285,12 +301,6 @@ def _is_abbreviation(fragment: Fragment) -> bool:
     if fragment.suffix[:1] in {".", ")", "°", "'", "\u2019"}:
         return len(fragment.core) <= 2 or (fragment.core.isupper() and len(fragment.core) <= 5)
     return False
-
-
-def _cased(fill: str, left: str, right: str) -> str:
-    """Upper-case the fill inside upper-case words (``CI À`` → ``CITTÀ``)."""
-    neighbours = [c for c in (left, right) if c]
-    return fill.upper() if neighbours and all(c.isupper() for c in neighbours) else fill
 
 
 def apply(tokens: Sequence[str], repairs: Sequence[Repair]) -> list[str]:

@@ -39,6 +39,7 @@ _FALSE = {"no", "n", "falso", "false", "non raggiunto"}
 class Reading:
     value: bool | int | float | str | None
     problem: str | None = None
+    kind: str = "unreadable_value"  # or "unit_value_mismatch": a readable value of the wrong type
 
 
 def unit_kind(raw: str | None, rules: UnitRules) -> str | None:
@@ -95,11 +96,20 @@ def parse_boolean(text: str) -> bool | None:
     return None
 
 
+_QUALIFIER = re.compile(
+    r"^(?:entro\s+(?:il\s+)?|non\s+oltre\s+(?:il\s+)?|al\s+|dal\s+|fino\s+al\s+|almeno\s+|pari\s+a\s+|"
+    r"min(?:imo)?\.?\s+|max(?:imo)?\.?\s+|>=|<=|[≥≤><=~]|circa\s+)\s*", re.IGNORECASE)
+
+
 def read_value(raw: str | None, unit: str | None) -> Reading:
-    """Read a target or actual printed in a column of the given unit kind."""
+    """Read a target or actual printed in a column of the given unit kind.
+
+    A leading qualifier ('entro il 30/06/2023', '≥ 95%', 'almeno 3') is read past; the raw text
+    keeps it.
+    """
     if raw is None or not squash(raw):
         return Reading(None)
-    text = squash(raw)
+    text = _QUALIFIER.sub("", squash(raw), count=1) or squash(raw)
     if unit == "date":
         value = parse_date(text)
         return Reading(value) if value else Reading(None, f"'{text}' is not a valid date")
@@ -108,7 +118,7 @@ def read_value(raw: str | None, unit: str | None) -> Reading:
         return Reading(value) if value is not None else Reading(None, f"'{text}' is not SI/NO")
     if unit in {"number", "percent", "currency", "days", "hours"}:
         if _DATE_LIKE.match(text):
-            return Reading(None, f"'{text}' looks like a date in a {unit} column")
+            return Reading(None, f"'{text}' looks like a date in a {unit} column", "unit_value_mismatch")
         value = parse_number(text)
         return Reading(value) if value is not None else Reading(None, f"'{text}' is not a number")
     if unit == "text":
@@ -176,7 +186,7 @@ def _indicator(raw: RawIndicator, units: UnitRules, warnings: list[Warning]) -> 
         reading = read_value(printed, unit)
         values[name] = reading.value
         if reading.problem:
-            warnings.append(Warning(kind="unreadable_value", message=f"{name} of indicator {raw.code}: "
+            warnings.append(Warning(kind=reading.kind, message=f"{name} of indicator {raw.code}: "
                                     f"{reading.problem}; value set to null", page=raw.page, ref=raw.code))
     return Indicator(
         code=raw.code, objective_code=raw.objective_code, description=raw.description, unit=unit,

@@ -108,6 +108,11 @@ class TableRules(StrictModel):
     def keys(self) -> list[str]:
         return [c.key for c in self.columns]
 
+    @cached_property
+    def label_tokens(self) -> dict[str, frozenset[str]]:
+        """Every (folded) word of each column's labels, for a quick first look at a line."""
+        return {c.key: frozenset(t for label in c.labels for t in fold(label).split()) for c in self.columns}
+
 
 class IndicatorTableRules(TableRules):
     code_pattern: RegexStr = Field(r"^\d{3,6}$", description="first token of an indicator row")

@@ -105,7 +105,7 @@ def segment(parsed: ParsedDocument, rules: RuleSet) -> SegmentedDocument:
         return SegmentedDocument(parsed, None, detection, [], furniture, body_size)
     segmenter = _Segmenter(profile, body_size)
     furniture = remove_furniture(parsed.pages, profile.furniture,
-                                 protected=lambda line: segmenter.table_header([line], []) is not None)
+                                 protected=lambda line, page: segmenter.table_header([line], page.rects) is not None)
     blocks = segmenter.run(parsed.pages)
     return SegmentedDocument(parsed, profile, detection, blocks, furniture, body_size)
 
@@ -314,38 +314,50 @@ class _Segmenter:
         bands = column_bands(header, body)
         table = previous or TableBlock(kind=kind, header=header, bands=bands)
         table.bands = bands
-        table.rows += self._rows(kind, body, bands)
+        _append_rows(table, self._rows(kind, body, bands, continuing=previous is not None))
         table.pages.append(page.number)
         if previous is None:
             blocks.append(table)
         return end
 
     def _continues(self, table: TableBlock, line: Line) -> bool:
-        """Whether the first line of a page carries on the table left open on the previous page."""
-        if self.heading_match(line) or self.class_match(line):
+        """Whether the first line of a page carries on the table left open on the previous page:
+        a new row opening with a code, or the rest of a row broken by the page, in the table's
+        place and type size."""
+        if self.heading_match(line) or self.class_match(line) or self.marker_segment(line):
             return False
-        if table.kind == "owner":
-            return not table.rows
         first = split_cells(line, table.bands).get(row_key(table.bands), [])
-        return bool(first and self.code and self.code.match(first[0].text))
+        if table.kind == "indicators" and first and self.code and self.code.match(first[0].text):
+            return True
+        x0, _, x1, _ = table.header.bbox
+        reference = table.rows[-1].lines[-1] if table.rows else table.header.lines[-1]
+        return (line.x0 >= x0 - line.size and line.x1 <= x1 + 2 * line.size
+                and abs(line.size - reference.size) <= 0.6 and line.bold == reference.bold)
 
     def _extend_table(self, table: TableBlock, lines: list[Line], index: int, page: Page,
                       areas: dict[int, AreaBlock]) -> int:
         region_bottom = _region_bottom(lines[index].bbox, page.rects)
         end = self._table_body(lines, index, page, areas, region_bottom)
-        table.rows += self._rows(table.kind, lines[index:end], table.bands)
+        _append_rows(table, self._rows(table.kind, lines[index:end], table.bands, continuing=True))
         table.pages.append(page.number)
         return end
 
-    def _rows(self, kind: TableKind, body: list[Line], bands: list[Band]) -> list[Row]:
+    def _rows(self, kind: TableKind, body: list[Line], bands: list[Band], continuing: bool = False) -> list[Row]:
         if kind == "owner":
-            return read_rows(body, bands, None)
+            return read_rows(body, bands, None, continuing=continuing)
         labels = self.profile.indicator_table.department_row_labels
-        return read_rows(body, bands, self.code, labels)
+        return read_rows(body, bands, self.code, labels, continuing=continuing)
 
     @staticmethod
     def _open_table(blocks: list[Block]) -> TableBlock | None:
         return blocks[-1] if blocks and isinstance(blocks[-1], TableBlock) else None
+
+
+def _append_rows(table: TableBlock, rows: list[Row]) -> None:
+    """Add rows read on a page; the rest of a row broken by the page joins that row."""
+    if rows and rows[0].continued and table.rows:
+        table.rows[-1].merge(rows.pop(0))
+    table.rows += rows
 
 
 def _region_bottom(header_box: tuple[float, float, float, float], rects: list[Rect]) -> float | None:

@@ -54,18 +54,33 @@ class Row:
     lines: list[Line]
     cells: dict[str, list[Word]]
     page: int
+    continued: bool = False  # the rest of a row that began on the previous page
+
+    def merge(self, rest: "Row") -> None:
+        """Take in the part of this row printed on the next page."""
+        self.lines += rest.lines
+        for key, words in rest.cells.items():
+            self.cells.setdefault(key, []).extend(words)
 
     def text(self, key: str) -> str:
-        words = sorted(self.cells.get(key, []), key=lambda w: (round(w.top), w.x0))
-        return _join_words(words)
+        """A cell's text in reading order (the cell's words were gathered line by line)."""
+        return _join_words(self.cells.get(key, []))
+
+    def cell_lines(self, key: str) -> list[str]:
+        """A cell's text, one string per printed line."""
+        mine = {id(w) for w in self.cells.get(key, [])}
+        texts = (_join_words([w for w in line.words if id(w) in mine]) for line in self.lines)
+        return [text for text in texts if text]
 
     def all_text(self, exclude: tuple[str, ...] = ()) -> str:
-        words = [w for key, ws in self.cells.items() if key not in exclude for w in ws]
-        return _join_words(sorted(words, key=lambda w: (round(w.top), w.x0)))
+        """The whole row in reading order, leaving out the cells of ``exclude``."""
+        left_out = {id(w) for key in exclude for w in self.cells.get(key, [])}
+        return _join_words([w for line in self.lines for w in line.words if id(w) not in left_out])
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
-        return union_bbox(line.bbox for line in self.lines)
+        """Where the row starts: its lines on its first page."""
+        return union_bbox(line.bbox for line in self.lines if line.page == self.page)
 
 
 def _join_words(words: list[Word]) -> str:
@@ -80,7 +95,7 @@ def match_header(lines: list[Line], rules: TableRules, rects: list[Rect]) -> Hea
     Wrapped label lines follow at line spacing (a next row sits below cell padding); the candidate
     matching the most column labels wins, and on a tie the one that takes in the wrapped lines.
     """
-    if not lines:
+    if not lines or not _may_be_header(lines[:3], rules):
         return None
     candidates = [lines[:1]]
     for nxt in lines[1:3]:
@@ -97,24 +112,57 @@ def match_header(lines: list[Line], rules: TableRules, rects: list[Rect]) -> Hea
     return best
 
 
+def _may_be_header(lines: list[Line], rules: TableRules) -> bool:
+    """Cheap test first: do enough columns have a word of one of their labels in these lines?"""
+    tokens = {fold(w.text) for line in lines for w in line.words}
+    return sum(1 for words in rules.label_tokens.values() if words & tokens) >= rules.min_labels
+
+
 def _match_header_lines(header_lines: list[Line], rules: TableRules, rects: list[Rect]) -> Header | None:
     words = [w for line in header_lines for w in line.words]
     columns: list[Band] = []
     edges: dict[str, tuple[float, float]] = {}
     used: set[str] = set()
     for group, cell in _label_groups(words, rects):
-        text = " ".join(w.text for w in sorted(group, key=lambda w: (round(w.top), w.x0)))
-        key, score = _best_column(text, rules)
-        if key is None or key in used or score < MIN_LABEL_SCORE:
-            continue
-        used.add(key)
-        columns.append(Band(key, min(w.x0 for w in group), max(w.x1 for w in group), text))
-        if cell is not None:
-            edges[key] = (cell.x0, cell.x1)
+        for key, part in _labels_in(group, rules, depth=0 if cell is not None else 2):
+            if key in used:
+                continue
+            used.add(key)
+            columns.append(Band(key, min(w.x0 for w in part), max(w.x1 for w in part), _text(part)))
+            if cell is not None:
+                edges[key] = (cell.x0, cell.x1)
     if len(columns) < rules.min_labels:
         return None
     columns.sort(key=lambda b: b.x0)
     return Header(columns=columns, lines=header_lines, cell_edges=edges)
+
+
+def _text(words: list[Word]) -> str:
+    return " ".join(w.text for w in sorted(words, key=lambda w: (round(w.top), w.x0)))
+
+
+def _labels_in(group: list[Word], rules: TableRules, depth: int) -> list[tuple[str, list[Word]]]:
+    """The column labels a group of header words holds.
+
+    Without drawn cells, two labels close together form one group ('Missione/Programma Sindaco /
+    Consigliere'): such a group is split at its widest gaps until its parts match labels.
+    """
+    key, score = _best_column(_text(group), rules)
+    if key is not None and score >= MIN_LABEL_SCORE:
+        return [(key, group)]
+    if depth == 0 or len(group) < 2:
+        return []
+    ordered = sorted(group, key=lambda w: w.x0)
+    cuts = sorted(range(1, len(ordered)), key=lambda i: ordered[i - 1].x1 - ordered[i].x0)[:3]
+    best: list[tuple[str, list[Word]]] = []
+    for cut in cuts:  # widest gaps first
+        left, right = ordered[:cut], ordered[cut:]
+        if min(w.x0 for w in right) <= max(w.x1 for w in left):
+            continue  # the parts overlap: a wrapped label, not two
+        found = _labels_in(left, rules, depth - 1) + _labels_in(right, rules, depth - 1)
+        if len(found) > len(best):
+            best = found
+    return best
 
 
 def _best_column(text: str, rules: TableRules) -> tuple[str | None, float]:
@@ -251,23 +299,29 @@ def row_key(bands: list[Band]) -> str:
 
 
 def read_rows(lines: list[Line], bands: list[Band], code_pattern: re.Pattern[str] | None,
-              row_labels: list[str] = ()) -> list[Row]:
-    """Group body lines into rows (see module docstring). Without a code pattern, one row."""
+              row_labels: list[str] = (), continuing: bool = False) -> list[Row]:
+    """Group body lines into rows (see module docstring). Without a code pattern, one row.
+
+    With ``continuing`` (the table goes on from the previous page) the lines before the first code
+    are the end of the previous page's last row and come back as a ``continued`` row.
+    """
     if not lines:
         return []
     first_key = row_key(bands)
     if code_pattern is None:
-        return [_make_row(lines, bands)]
+        return [_make_row(lines, bands, continued=continuing)]
     labels = [fold(label) for label in row_labels]
     starts = _row_starts(lines, bands, first_key, code_pattern, labels)
     if not starts:
-        return [_make_row(lines, bands)]
+        return [_make_row(lines, bands, continued=continuing)]
     rows: list[Row] = []
     lead_lines = lines[:starts[0]]
     for n, start in enumerate(starts):
         stop = starts[n + 1] if n + 1 < len(starts) else len(lines)
         rows.append(_make_row(lines[start:stop], bands))
-    if lead_lines:  # values printed above the first code (bottom-aligned first column)
+    if lead_lines and continuing:
+        rows.insert(0, _make_row(lead_lines, bands, continued=True))
+    elif lead_lines:  # values printed above the first code (bottom-aligned first column)
         rows[0] = _make_row(lead_lines + rows[0].lines, bands)
     return rows
 
@@ -295,10 +349,10 @@ def _row_starts(lines: list[Line], bands: list[Band], first_key: str,
     return starts
 
 
-def _make_row(lines: list[Line], bands: list[Band]) -> Row:
+def _make_row(lines: list[Line], bands: list[Band], continued: bool = False) -> Row:
     cells: dict[str, list[Word]] = {}
     for line in lines:
         for key, words in split_cells(line, bands).items():
             cells.setdefault(key, []).extend(words)
-    return Row(lines=list(lines), cells=cells, page=lines[0].page)
+    return Row(lines=list(lines), cells=cells, page=lines[0].page, continued=continued)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Callable, Iterable
 
 _SPACES = re.compile(r"\s+")
@@ -14,6 +15,7 @@ def squash(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Comparison key: case, accents, apostrophe style and spacing ignored."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())

@@ -75,6 +75,7 @@ class Layout:
     area_marker_first: bool = False  # 'AZIONE 3 - TITLE' instead of 'TITLE ... AZIONE 3'
     margin: float = 50.0
     extra_space: float = 0.0        # vertical space added before each objective (moves page breaks)
+    split_rows: bool = False        # a wrapped row may break across two pages
 
     @property
     def pagesize(self) -> tuple[float, float]:
@@ -265,8 +266,9 @@ class _Flow:
                 out[key] = _wrap(text, font, size, width - 2 * pad) if text else []
             return out
 
-        def draw_row(row: dict, is_header: bool = False) -> None:
-            lines = cell_lines(row)
+        def draw_row(row: dict, is_header: bool = False, lines: dict[str, list[str]] | None = None,
+                     align_override: str | None = None) -> None:
+            lines = lines if lines is not None else cell_lines(row)
             height = max([len(v) for v in lines.values()] + [1]) * leading + 2 * pad
             x = self.left
             covered = 0.0  # width still covered by a spanning cell
@@ -286,7 +288,8 @@ class _Flow:
                         self.canvas.rect(x, self.y - height, w, height, fill=0, stroke=1)
                 cell = lines[key]
                 block = len(cell) * leading
-                align = "top" if is_header or key in ("description",) else aligns.get(key, self.layout.align)
+                align = "top" if is_header or key in ("description",) else (
+                    align_override or aligns.get(key, self.layout.align))
                 offset = {"top": pad, "middle": (height - block) / 2, "bottom": height - pad - block}[align]
                 bold = is_header or row.get("__bold__") == key
                 font = self.bold if bold else self.regular
@@ -304,6 +307,16 @@ class _Flow:
         self.ensure(row_height(header) + row_height(rows[0]) if rows else row_height(header))
         draw_row(header, is_header=True)
         for row in rows:
+            lines = cell_lines(row)
+            fitting = int((self.y - self.layout.margin - 2 * pad) // leading)
+            longest = max([len(v) for v in lines.values()] + [1])
+            if self.layout.split_rows and 1 <= fitting < longest:  # the row breaks across the pages
+                draw_row(row, lines={k: v[:fitting] for k, v in lines.items()}, align_override="top")
+                self.new_page()
+                if self.layout.repeat_header:
+                    draw_row(header, is_header=True)
+                draw_row(row, lines={k: v[fitting:] for k, v in lines.items()}, align_override="top")
+                continue
             if self.ensure(row_height(row)) and self.layout.repeat_header:
                 draw_row(header, is_header=True)
             draw_row(row)
@@ -454,6 +467,8 @@ VARIANTS: list[Layout] = [
             dup_owner_columns=("department", "mission_programme", "political_owner")),
     replace(BASE, name="values-top-no-repeat", align="top", repeat_header=False, extra_space=37,
             footer="{page}", running_header=False),
+    replace(BASE, name="rows-split-across-pages", portrait=True, split_rows=True, extra_space=23,
+            widths=(0.40, 0.2, 0.2, 0.2), table_size=9.0),
     replace(BASE, name="values-bottom-justified", align="bottom", justify=True, portrait=True,
             widths=(0.50, 0.16, 0.14, 0.20), area_marker_first=True),
     replace(BASE, name="damage-space", damage="space", font="vera"),

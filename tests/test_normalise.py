@@ -55,3 +55,10 @@ def test_values_follow_the_unit():
     assert read_value("30", "days").value == 30
     assert read_value(None, "date").value is None
     assert read_value("31/12/2022", None).value == "2022-12-31"  # unit unknown: read what it looks like
+
+
+@pytest.mark.parametrize("raw, unit, value", [
+    ("entro il 30/06/2023", "date", "2023-06-30"), ("≥ 95%", "percent", 95), ("almeno 3", "number", 3),
+])
+def test_qualified_values_are_read_past_their_qualifier(raw, unit, value):
+    assert read_value(raw, unit).value == value

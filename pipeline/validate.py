@@ -1,0 +1,50 @@
+"""Checks a reviewer needs, as warnings: nothing here changes the extraction."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .models import Indicator, Objective, Period, Warning
+
+
+def validate(objectives: list[Objective], indicators: list[Indicator], period: Period) -> list[Warning]:
+    warnings: list[Warning] = []
+    for (level, code), count in sorted(Counter((o.level, o.code) for o in objectives).items()):
+        if count > 1:
+            warnings.append(Warning(kind="duplicate_code", ref=code,
+                                    message=f"{level} objective code {code} appears {count} times"))
+    for code, count in sorted(Counter(i.code for i in indicators).items()):
+        if count > 1:
+            warnings.append(Warning(kind="duplicate_code", ref=code,
+                                    message=f"indicator code {code} appears {count} times"))
+    with_indicators = {i.objective_code for i in indicators}
+    for objective in objectives:
+        if objective.level == "specific" and objective.code not in with_indicators:
+            warnings.append(Warning(kind="objective_without_indicators", page=objective.page, ref=objective.code,
+                                    message=f"specific objective {objective.code} has no indicators"))
+    for indicator in indicators:
+        warnings += _check_indicator(indicator, period)
+    return warnings
+
+
+def _check_indicator(indicator: Indicator, period: Period) -> list[Warning]:
+    found = []
+
+    def warn(kind: str, message: str) -> None:
+        found.append(Warning(kind=kind, page=indicator.page, ref=indicator.code,
+                             message=f"indicator {indicator.code}: {message}"))
+
+    if not indicator.unit_raw:
+        warn("missing_unit", "no unit of measure")
+    if not indicator.target_raw:
+        warn("missing_target", "no target (Obiettivo)")
+    for name, value in (("target", indicator.target_value), ("actual", indicator.actual_value)):
+        if indicator.unit == "date" and isinstance(value, str) and period.from_ and period.to:
+            year = int(value[:4])
+            if not period.from_ <= year <= period.to:
+                warn("date_outside_period", f"{name} date {value} is outside the plan period "
+                                            f"{period.from_}-{period.to}")
+        if indicator.unit == "percent" and isinstance(value, (int, float)) and not isinstance(value, bool) \
+                and not 0 <= value <= 100:
+            warn("value_out_of_range", f"{name} {value} is not a percentage between 0 and 100")
+    return found
