@@ -110,7 +110,7 @@ def explain(pdf: Path, rules_dir: Path | None, password: str, blocks: bool, debu
         if not blocks:
             start = lines.index("Blocks (page, position, what):")
             end = next(i for i, line in enumerate(lines) if line.startswith("Result:"))
-            lines = lines[:start] + lines[end - 1:]
+            lines = lines[:start] + lines[end:]
         click.echo("\n".join(lines))
 
     _guard(action, debug)

@@ -66,7 +66,8 @@ def _score(profile: Profile, title_text: str, body_text: str) -> ProfileScore:
         match = compiled(keyword.pattern).search(haystack)
         if match:
             result.score += keyword.weight
-            result.hits.append(KeywordHit(keyword.pattern, keyword.weight, keyword.where, match.group()[:60]))
+            matched = " ".join(match.group().split())[:60]
+            result.hits.append(KeywordHit(keyword.pattern, keyword.weight, keyword.where, matched))
     result.missing = [p for p in rules.required if not compiled(p).search(body_text)]
     if rules.required_any and not any(compiled(p).search(body_text) for p in rules.required_any):
         result.missing.append(" | ".join(rules.required_any))

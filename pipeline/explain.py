@@ -3,6 +3,7 @@ page holds, and where every block and table was found."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from .api import Result
@@ -29,8 +30,8 @@ def explain(result: Result) -> list[str]:
 
     out += ["", f"Page furniture (running headers/footers) removed: {len(document.furniture)} lines"]
     by_text: dict[str, list[int]] = defaultdict(list)
-    for line in document.furniture:
-        by_text[_short(line.text, 60)].append(line.page)
+    for line in document.furniture:  # 'Pagina 3 di 24' and 'Pagina 4 di 24' are one running footer
+        by_text[_short(re.sub(r"\d+", "#", line.text), 60)].append(line.page)
     for text, pages in sorted(by_text.items(), key=lambda item: item[1][0]):
         out.append(f"  {text!r} on {_pages(pages)}")
 
