@@ -188,11 +188,12 @@ class _Walker:
         code_pattern = compiled(rules.code_pattern)
         key = row_key(table.bands)
         for row in table.rows:
-            key_text = fold(row.text(key))
-            label = next((lb for lb in labels if key_text.startswith(lb)), None)
-            if label is not None:
-                rest = _strip_label(row.text(key), label) or ""
-                objective.department = _or_none(f"{rest} {row.all_text(exclude=(key,))}") or objective.department
+            label_cell = next(((cell, label) for cell in row.cells for label in labels
+                               if fold(row.text(cell)).startswith(label)), None)
+            if label_cell is not None:
+                cell, label = label_cell
+                rest = _strip_label(row.text(cell), label) or ""
+                objective.department = _or_none(f"{rest} {row.all_text(exclude=(cell,))}") or objective.department
                 continue
             indicator = self._indicator(row, key, code_pattern, objective.code)
             if indicator is None:

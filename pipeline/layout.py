@@ -56,6 +56,7 @@ class Line:
 
     words: list[Word]
     page: int
+    ends_with_space: bool = False  # the text layer has a space character after the last word
 
     @property
     def text(self) -> str:
@@ -180,7 +181,8 @@ def group_lines(chars: Sequence[Char], page: int) -> list[Line]:
         row.sort(key=lambda c: c.x0)
         words = _words_of_row(row)
         if words:
-            lines.append(Line(words=words, page=page))
+            last = row[-1].text
+            lines.append(Line(words=words, page=page, ends_with_space=last in WHITESPACE or last.isspace()))
     lines.sort(key=lambda line: (round(line.top, 1), line.x0))
     return lines
 

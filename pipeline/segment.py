@@ -314,7 +314,7 @@ class _Segmenter:
         bands = column_bands(header, body)
         table = previous or TableBlock(kind=kind, header=header, bands=bands)
         table.bands = bands
-        _append_rows(table, self._rows(kind, body, bands, continuing=previous is not None))
+        _append_rows(table, self._rows(kind, body, bands, page.rects, continuing=previous is not None))
         table.pages.append(page.number)
         if previous is None:
             blocks.append(table)
@@ -338,15 +338,16 @@ class _Segmenter:
                       areas: dict[int, AreaBlock]) -> int:
         region_bottom = _region_bottom(lines[index].bbox, page.rects)
         end = self._table_body(lines, index, page, areas, region_bottom)
-        _append_rows(table, self._rows(table.kind, lines[index:end], table.bands, continuing=True))
+        _append_rows(table, self._rows(table.kind, lines[index:end], table.bands, page.rects, continuing=True))
         table.pages.append(page.number)
         return end
 
-    def _rows(self, kind: TableKind, body: list[Line], bands: list[Band], continuing: bool = False) -> list[Row]:
+    def _rows(self, kind: TableKind, body: list[Line], bands: list[Band], rects: list[Rect],
+              continuing: bool = False) -> list[Row]:
         if kind == "owner":
             return read_rows(body, bands, None, continuing=continuing)
         labels = self.profile.indicator_table.department_row_labels
-        return read_rows(body, bands, self.code, labels, continuing=continuing)
+        return read_rows(body, bands, self.code, labels, continuing=continuing, rects=rects)
 
     @staticmethod
     def _open_table(blocks: list[Block]) -> TableBlock | None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from statistics import median
 
 from rapidfuzz import fuzz
 
@@ -43,6 +42,7 @@ class Header:
     columns: list[Band]
     lines: list[Line]
     cell_edges: dict[str, tuple[float, float]] = field(default_factory=dict)
+    score: float = 0.0  # how well the labels matched, summed
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
@@ -93,7 +93,8 @@ def match_header(lines: list[Line], rules: TableRules, rects: list[Rect]) -> Hea
     """Match the first line of ``lines`` as a header, with up to two more if its labels wrap.
 
     Wrapped label lines follow at line spacing (a next row sits below cell padding); the candidate
-    matching the most column labels wins, and on a tie the one that takes in the wrapped lines.
+    matching the most column labels wins, and on a tie the one whose labels match best (a wrapped
+    'Unità di' + 'misura' reads better whole; a first body row glued under the header reads worse).
     """
     if not lines or not _may_be_header(lines[:3], rules):
         return None
@@ -107,7 +108,7 @@ def match_header(lines: list[Line], rules: TableRules, rects: list[Rect]) -> Hea
     best: Header | None = None
     for header_lines in candidates:
         header = _match_header_lines(header_lines, rules, rects)
-        if header and (best is None or len(header.columns) >= len(best.columns)):
+        if header and (best is None or (len(header.columns), header.score) > (len(best.columns), best.score)):
             best = header
     return best
 
@@ -123,25 +124,27 @@ def _match_header_lines(header_lines: list[Line], rules: TableRules, rects: list
     columns: list[Band] = []
     edges: dict[str, tuple[float, float]] = {}
     used: set[str] = set()
+    score = 0.0
     for group, cell in _label_groups(words, rects):
-        for key, part in _labels_in(group, rules, depth=0 if cell is not None else 2):
+        for key, part, label_score in _labels_in(group, rules, depth=0 if cell is not None else 2):
             if key in used:
                 continue
             used.add(key)
+            score += label_score
             columns.append(Band(key, min(w.x0 for w in part), max(w.x1 for w in part), _text(part)))
             if cell is not None:
                 edges[key] = (cell.x0, cell.x1)
     if len(columns) < rules.min_labels:
         return None
     columns.sort(key=lambda b: b.x0)
-    return Header(columns=columns, lines=header_lines, cell_edges=edges)
+    return Header(columns=columns, lines=header_lines, cell_edges=edges, score=score)
 
 
 def _text(words: list[Word]) -> str:
     return " ".join(w.text for w in sorted(words, key=lambda w: (round(w.top), w.x0)))
 
 
-def _labels_in(group: list[Word], rules: TableRules, depth: int) -> list[tuple[str, list[Word]]]:
+def _labels_in(group: list[Word], rules: TableRules, depth: int) -> list[tuple[str, list[Word], float]]:
     """The column labels a group of header words holds.
 
     Without drawn cells, two labels close together form one group ('Missione/Programma Sindaco /
@@ -149,12 +152,12 @@ def _labels_in(group: list[Word], rules: TableRules, depth: int) -> list[tuple[s
     """
     key, score = _best_column(_text(group), rules)
     if key is not None and score >= MIN_LABEL_SCORE:
-        return [(key, group)]
+        return [(key, group, score)]
     if depth == 0 or len(group) < 2:
         return []
     ordered = sorted(group, key=lambda w: w.x0)
     cuts = sorted(range(1, len(ordered)), key=lambda i: ordered[i - 1].x1 - ordered[i].x0)[:3]
-    best: list[tuple[str, list[Word]]] = []
+    best: list[tuple[str, list[Word], float]] = []
     for cut in cuts:  # widest gaps first
         left, right = ordered[:cut], ordered[cut:]
         if min(w.x0 for w in right) <= max(w.x1 for w in left):
@@ -176,7 +179,7 @@ def _best_column(text: str, rules: TableRules) -> tuple[str | None, float]:
             if folded == label_folded:
                 score = 100.0
             elif _contains_run(tokens, label_tokens) and len(label_tokens) * 2 >= len(tokens):
-                score = 95.0
+                score = 100.0 - 5.0 * (len(tokens) - len(label_tokens)) / len(tokens)  # extra words cost
             else:
                 score = fuzz.ratio(folded, label_folded)
             candidate = (column.key, score, len(label_folded))
@@ -299,54 +302,76 @@ def row_key(bands: list[Band]) -> str:
 
 
 def read_rows(lines: list[Line], bands: list[Band], code_pattern: re.Pattern[str] | None,
-              row_labels: list[str] = (), continuing: bool = False) -> list[Row]:
-    """Group body lines into rows (see module docstring). Without a code pattern, one row.
+              row_labels: list[str] = (), continuing: bool = False, rects: list[Rect] = ()) -> list[Row]:
+    """Group body lines into rows. Without a code pattern, the body is one row.
+
+    Lines are first cut into *row bands*: between drawn horizontal cell borders when the table has
+    them, else wherever the vertical gap is wider than line spacing (cell padding). Each band with
+    a code (or a row label such as 'Obiettivo specifico') is a row, wherever in the band the code
+    sits (top, centred, bottom); a band without one carries on the row above. A table without any
+    padding is cut at the lines that open with a code instead.
 
     With ``continuing`` (the table goes on from the previous page) the lines before the first code
     are the end of the previous page's last row and come back as a ``continued`` row.
     """
     if not lines:
         return []
-    first_key = row_key(bands)
     if code_pattern is None:
         return [_make_row(lines, bands, continued=continuing)]
+    key = row_key(bands)
     labels = [fold(label) for label in row_labels]
-    starts = _row_starts(lines, bands, first_key, code_pattern, labels)
-    if not starts:
-        return [_make_row(lines, bands, continued=continuing)]
+
+    def opens(line: Line) -> bool:
+        cells = split_cells(line, bands)
+        first = cells.get(key, [])
+        if first and code_pattern.match(first[0].text):
+            return True
+        return any(fold(" ".join(w.text for w in ws)).startswith(label) for ws in cells.values() for label in labels)
+
+    groups = _row_bands(lines, rects)
+    if len(groups) == 1:  # no padding, no borders: the codes alone cut the rows
+        groups = _split_at(groups[0], [opens(line) for line in groups[0]])
     rows: list[Row] = []
-    lead_lines = lines[:starts[0]]
-    for n, start in enumerate(starts):
-        stop = starts[n + 1] if n + 1 < len(starts) else len(lines)
-        rows.append(_make_row(lines[start:stop], bands))
-    if lead_lines and continuing:
-        rows.insert(0, _make_row(lead_lines, bands, continued=True))
-    elif lead_lines:  # values printed above the first code (bottom-aligned first column)
-        rows[0] = _make_row(lead_lines + rows[0].lines, bands)
+    for group in groups:
+        if any(opens(line) for line in group) or not rows:
+            rows.append(_make_row(group, bands, continued=not any(opens(line) for line in group) and continuing))
+        else:
+            rows[-1].merge(_make_row(group, bands))
     return rows
 
 
-def _row_starts(lines: list[Line], bands: list[Band], first_key: str,
-                code_pattern: re.Pattern[str], labels: list[str]) -> list[int]:
-    first_cells = [split_cells(line, bands).get(first_key, []) for line in lines]
-    opens = []
-    for index, words in enumerate(first_cells):
-        text = fold(" ".join(w.text for w in words))
-        opens.append(bool(words) and (bool(code_pattern.match(words[0].text))
-                                      or any(text.startswith(label) for label in labels)))
-    first_lines = [(i, min(w.top for w in ws), max(w.bottom for w in ws))
-                   for i, ws in enumerate(first_cells) if ws]
-    gaps = {i: top - prev_bottom for (_, _, prev_bottom), (i, top, _) in zip(first_lines, first_lines[1:])}
-    sizes = [line.size for line in lines]
-    padded = bool(gaps) and max(gaps.values()) > median(sizes) * 0.4
-    starts = []
-    for index, is_open in enumerate(opens):
-        if not is_open:
-            continue
-        gap = gaps.get(index)
-        if not starts or gap is None or not padded or gap > lines[index].size * 0.4:
-            starts.append(index)
-    return starts
+def _row_bands(lines: list[Line], rects: list[Rect]) -> list[list[Line]]:
+    """Lines grouped into the table's visual rows (see ``read_rows``)."""
+    ordered = sorted(lines, key=lambda ln: (ln.top, ln.x0))
+    x0, x1 = min(ln.x0 for ln in ordered), max(ln.x1 for ln in ordered)
+    top, bottom = ordered[0].top, max(ln.bottom for ln in ordered)
+    borders = sorted({round(y, 1) for r in rects if r.x0 < x1 and r.x1 > x0 and r.x1 - r.x0 > 20
+                      for y in (r.top, r.bottom) if top < y < bottom})
+    groups: list[list[Line]] = []
+    if borders:
+        by_interval: dict[int, list[Line]] = {}
+        for line in ordered:
+            middle = (line.top + line.bottom) / 2
+            by_interval.setdefault(sum(1 for y in borders if y < middle), []).append(line)
+        return [by_interval[k] for k in sorted(by_interval)]
+    lowest = -1e9
+    for line in ordered:
+        if groups and line.top - lowest <= 0.45 * line.size:
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+        lowest = max(lowest, line.bottom) if len(groups[-1]) > 1 else line.bottom
+    return groups
+
+
+def _split_at(lines: list[Line], opening: list[bool]) -> list[list[Line]]:
+    groups: list[list[Line]] = []
+    for line, opens in zip(lines, opening):
+        if opens or not groups:
+            groups.append([line])
+        else:
+            groups[-1].append(line)
+    return groups
 
 
 def _make_row(lines: list[Line], bands: list[Band], continued: bool = False) -> Row:

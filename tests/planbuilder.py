@@ -38,7 +38,7 @@ FONTS = {
     "times": ("Times-Roman", "Times-Bold"),
     "vera": ("Vera", "VeraBd"),  # TrueType (shipped with reportlab): needed for cid/pua damage
 }
-INDICATOR_LABELS = {"description": "Codice e descrizione indicatore", "unit": "Unità di misura",
+INDICATOR_LABELS = {"code": "Codice", "description": "Codice e descrizione indicatore", "unit": "Unità di misura",
                     "target": "Obiettivo", "actual": "Consuntivo"}
 OWNER_LABELS = {"mission_programme": "Missione/Programma", "political_owner": "Sindaco / Consigliere Metropolitano",
                 "department": "CdR Responsabile"}
@@ -76,6 +76,7 @@ class Layout:
     margin: float = 50.0
     extra_space: float = 0.0        # vertical space added before each objective (moves page breaks)
     split_rows: bool = False        # a wrapped row may break across two pages
+    labels: tuple[tuple[str, str], ...] = ()  # other wordings of table header labels (key, label)
 
     @property
     def pagesize(self) -> tuple[float, float]:
@@ -408,13 +409,15 @@ def _owner_table(flow: _Flow, columns: tuple[str, ...], values: dict[str, str]) 
     widths = {"mission_programme": 0.25, "political_owner": 0.35, "department": 0.40}
     total = sum(widths[c] for c in columns)
     spec = [(c, width * widths[c] / total) for c in columns]
-    header = {c: OWNER_LABELS[c] for c in columns}
+    labels = {**OWNER_LABELS, **dict(flow.layout.labels)}
+    header = {c: labels[c] for c in columns}
     flow.table(spec, header, [values], aligns={c: "top" for c in columns})
 
 
 def _indicator_table(flow: _Flow, layout: Layout, objective: dict, indicators: list[dict]) -> None:
     spec = _column_widths(layout, flow.content_width)
-    header = {key: INDICATOR_LABELS[key] for key in layout.columns}
+    labels = {**INDICATOR_LABELS, **dict(layout.labels)}
+    header = {key: labels[key] for key in layout.columns}
     # the department row: label in the description column, name spanning the unit+target columns
     department_row: dict = {"description": "Obiettivo specifico", "__bold__": "description"}
     value_keys = [k for k in layout.columns if k in ("unit", "target")]
@@ -426,8 +429,10 @@ def _indicator_table(flow: _Flow, layout: Layout, objective: dict, indicators: l
     else:
         department_row[value_keys[0]] = objective["department"]
     rows = [department_row]
+    separate_code = "code" in layout.columns
     for indicator in indicators:
-        rows.append({"description": f"{indicator['code']} {indicator['description']}",
+        description = indicator["description"] if separate_code else f"{indicator['code']} {indicator['description']}"
+        rows.append({"code": indicator["code"], "description": description,
                      "unit": indicator["unit_raw"] or "", "target": indicator["target_raw"] or "",
                      "actual": indicator["actual_raw"] or ""})
     flow.table(spec, header, rows, aligns={})
@@ -471,6 +476,10 @@ VARIANTS: list[Layout] = [
             widths=(0.40, 0.2, 0.2, 0.2), table_size=9.0),
     replace(BASE, name="values-bottom-justified", align="bottom", justify=True, portrait=True,
             widths=(0.50, 0.16, 0.14, 0.20), area_marker_first=True),
+    replace(BASE, name="code-column-other-labels", columns=("code", "description", "unit", "target", "actual"),
+            widths=(0.07, 0.51, 0.11, 0.11, 0.20),
+            labels=(("description", "Descrizione indicatore"), ("target", "Target"), ("actual", "Valore raggiunto"),
+                    ("political_owner", "Assessore di riferimento"), ("department", "Centro di Responsabilità"))),
     replace(BASE, name="damage-space", damage="space", font="vera"),
     replace(BASE, name="damage-gap", damage="gap", portrait=True),
     replace(BASE, name="damage-cid", damage="cid", font="vera"),

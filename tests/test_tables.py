@@ -90,3 +90,29 @@ def test_drawn_cells_define_the_header_labels(rules):
 def test_a_line_that_is_not_a_header(rules):
     ordinary = line(100, (60, "Obiettivo specifico"), (500, "Direzione Generale"))
     assert match_header([ordinary], pap(rules).indicator_table, []) is None
+
+
+def test_code_centred_in_a_wrapped_row(rules):
+    """A separate code column with the code vertically centred on a two-line description."""
+    header = line(100, (60, "Codice"), (110, "Descrizione indicatore"), (500, "Unità di misura"),
+                  (600, "Obiettivo"), (700, "Consuntivo"))
+    lines = [header,
+             line(120, (110, "CONTROLLI A CAMPIONE DEL")),
+             line(125, (60, "2684"), (510, "Data"), (605, "31/12/2022")),
+             line(130, (110, "SERVIZIO ISPETTIVO")),
+             line(150, (110, "RACCOLTA DICHIARAZIONI")),
+             line(155, (60, "2685"), (510, "Data"), (605, "30/06/2022")),
+             line(160, (110, "DIRIGENZIALI"))]
+    _, rows = read(lines, rules)
+    assert [(r.text("code"), r.text("description"), r.text("target")) for r in rows] == [
+        ("2684", "CONTROLLI A CAMPIONE DEL SERVIZIO ISPETTIVO", "31/12/2022"),
+        ("2685", "RACCOLTA DICHIARAZIONI DIRIGENZIALI", "30/06/2022")]
+
+
+def test_a_table_without_padding_is_cut_at_the_codes(rules):
+    lines = [HEADER, line(110, (60, "2393 APPROVAZIONE RELAZIONE"), (510, "Data"), (605, "31/03/2022")),
+             line(120, (60, "SULLA PERFORMANCE")),
+             line(130, (60, "2396 APPROVAZIONE DUP"), (510, "Data"), (605, "31/12/2022"))]
+    _, rows = read(lines, rules)
+    assert [r.text("description") for r in rows] == ["2393 APPROVAZIONE RELAZIONE SULLA PERFORMANCE",
+                                                     "2396 APPROVAZIONE DUP"]
