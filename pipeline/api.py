@@ -30,7 +30,7 @@ class Result:
     document: SegmentedDocument
 
 
-def run(pdf: Path | str, rules: RuleSet | None = None, password: str = "", backend: str = "pdfplumber") -> Result:
+def run(pdf: Path | str, rules: RuleSet | None = None, password: str = "", backend: str = "pdfium") -> Result:
     rules = rules or load_rules()
     parsed = parse_pdf(pdf, password=password, backend=backend)
     report = clean_pages(parsed.pages, rules, parsed.glyphs)
@@ -57,7 +57,7 @@ def run(pdf: Path | str, rules: RuleSet | None = None, password: str = "", backe
 
 
 def extract(pdf: Path | str, rules: RuleSet | Path | str | None = None, password: str = "",
-            backend: str = "pdfplumber") -> Extraction:
+            backend: str = "pdfium") -> Extraction:
     """Extract one plan PDF. ``rules`` may be a loaded RuleSet or a rules directory."""
     if not isinstance(rules, RuleSet):
         rules = load_rules(rules)
@@ -65,7 +65,7 @@ def extract(pdf: Path | str, rules: RuleSet | Path | str | None = None, password
 
 
 def extract_to(pdf: Path | str, out_dir: Path | str, rules: RuleSet | Path | str | None = None,
-               password: str = "", backend: str = "pdfplumber") -> tuple[Extraction, dict[str, Path]]:
+               password: str = "", backend: str = "pdfium") -> tuple[Extraction, dict[str, Path]]:
     """Extract and write ``STEM.json`` + the two CSV files into ``out_dir``."""
     extraction = extract(pdf, rules, password=password, backend=backend)
     return extraction, write_outputs(extraction, Path(out_dir))

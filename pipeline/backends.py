@@ -6,11 +6,21 @@ A backend is a function ``(path, password, metadata) -> Iterator[RawPage]`` that
 
 from __future__ import annotations
 
+import ctypes
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
 from .layout import Char, Rect
+
+_SUBSET = re.compile(r"^[A-Z]{6}\+")
+LOST_GLYPH = "\ufffd"  # what a glyph without a Unicode mapping becomes
+
+
+def font_name(name: str) -> str:
+    """Font names without the subset tag ('ABCDEF+Carlito-Bold' -> 'Carlito-Bold'), alike in every backend."""
+    return _SUBSET.sub("", name)
 
 
 @dataclass(slots=True)
@@ -31,7 +41,7 @@ def read_with_pdfplumber(path: Path, password: str, metadata: dict[str, str]) ->
         for number, page in enumerate(pdf.pages, start=1):
             chars = [
                 Char(text=c["text"], x0=float(c["x0"]), x1=float(c["x1"]), top=float(c["top"]),
-                     bottom=float(c["bottom"]), fontname=str(c.get("fontname", "")),
+                     bottom=float(c["bottom"]), fontname=font_name(str(c.get("fontname", ""))),
                      size=float(c.get("size", 0.0)))
                 for c in page.chars
             ]
@@ -58,6 +68,125 @@ def _text(value: object) -> str:
     return str(value)
 
 
+def read_with_pdfium(path: Path, password: str, metadata: dict[str, str]) -> Iterator[RawPage]:
+    """The same characters, boxes and fonts as pdfplumber, from PDFium (several times faster).
+
+    Character boxes are PDFium's *loose* boxes (advance width × font ascent/descent), the boxes
+    pdfplumber reports; characters PDFium generates itself (spaces between lines) are skipped.
+    """
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path), password=password or None)
+    try:
+        metadata.update({k: str(v) for k, v in pdf.get_metadata_dict().items() if v})
+        for index in range(len(pdf)):
+            page = pdf[index]
+            try:
+                width, height = page.get_size()
+                textpage = page.get_textpage()
+                try:
+                    chars = _pdfium_chars(textpage.raw, height)
+                finally:
+                    textpage.close()
+                rects, has_images = _pdfium_shapes(page, height)
+            finally:
+                page.close()
+            yield RawPage(number=index + 1, width=float(width), height=float(height), chars=chars,
+                          rects=rects, has_images=has_images)
+    finally:
+        pdf.close()
+
+
+def _pdfium_chars(textpage, height: float) -> list[Char]:  # noqa: ANN001 (a ctypes handle)
+    """Every non-blank character with its loose box."""
+    import pypdfium2.raw as raw
+
+    box = raw.FS_RECTF()
+    get_unicode, get_box, get_object = raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetTextObject
+    name = ctypes.create_string_buffer(256)
+    flags = ctypes.c_int()
+    fonts: dict[int, tuple[str, float]] = {}  # per text object: its font name and size
+    chars = []
+    for k in range(raw.FPDFText_CountChars(textpage)):
+        code = get_unicode(textpage, k)
+        char = chr(code) if code not in (0, 0xFFFE, 0xFFFF) else LOST_GLYPH
+        if char.isspace():  # spaces, and the line breaks PDFium generates, only separate words
+            continue
+        get_box(textpage, k, box)
+        handle = get_object(textpage, k)
+        address = ctypes.addressof(handle.contents) if handle else 0
+        font = fonts.get(address)
+        if font is None:
+            length = raw.FPDFText_GetFontInfo(textpage, k, name, 256, flags)
+            font = fonts[address] = (font_name(name.raw[:max(0, length - 1)].decode("utf-8", "replace")),
+                                     raw.FPDFText_GetFontSize(textpage, k))
+        chars.append(Char(char, box.left, box.right, height - box.top, height - box.bottom, font[0], font[1]))
+    return chars
+
+
+def _pdfium_shapes(page, height: float) -> tuple[list[Rect], bool]:  # noqa: ANN001 (a pypdfium2 page)
+    """Rectangles and straight ruling lines from the page's paths (as pdfplumber reads them: curves,
+    such as glyphs drawn as outlines, are left out); whether the page holds images."""
+    import pypdfium2.raw as raw
+
+    rects: list[Rect] = []
+    has_images = has_forms = False
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+
+    def add(handle) -> None:  # noqa: ANN001
+        nonlocal has_images
+        kind = raw.FPDFPageObj_GetType(handle)
+        if kind == raw.FPDF_PAGEOBJ_IMAGE:
+            has_images = True
+        elif kind == raw.FPDF_PAGEOBJ_PATH and (points := _path_points(handle)) is not None:
+            raw.FPDFPath_GetDrawMode(handle, fill, stroke)
+            rects.extend(_path_rects(points, height, bool(fill.value), bool(stroke.value)))
+
+    for k in range(raw.FPDFPage_CountObjects(page.raw)):  # raw calls: text objects are many
+        handle = raw.FPDFPage_GetObject(page.raw, k)
+        has_forms |= raw.FPDFPageObj_GetType(handle) == raw.FPDF_PAGEOBJ_FORM
+        add(handle)
+    if has_forms:  # shapes nested in form XObjects
+        for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE)):
+            if obj.level > 0:
+                add(obj.raw)
+    return rects, has_images
+
+
+def _path_points(handle) -> list[tuple[int, float, float]] | None:  # noqa: ANN001
+    """(segment type, x, y) in page space, or None for a path with curves."""
+    import pypdfium2.raw as raw
+
+    m = raw.FS_MATRIX()
+    raw.FPDFPageObj_GetMatrix(handle, m)
+    x, y = ctypes.c_float(), ctypes.c_float()
+    points = []
+    for k in range(raw.FPDFPath_CountSegments(handle)):
+        segment = raw.FPDFPath_GetPathSegment(handle, k)
+        kind = raw.FPDFPathSegment_GetType(segment)
+        if kind == raw.FPDF_SEGMENT_BEZIERTO:
+            return None
+        raw.FPDFPathSegment_GetPoint(segment, x, y)
+        points.append((kind, m.a * x.value + m.c * y.value + m.e, m.b * x.value + m.d * y.value + m.f))
+    return points
+
+
+def _path_rects(points: list[tuple[int, float, float]], height: float, filled: bool, stroked: bool) -> list[Rect]:
+    """An axis-aligned rectangle as one Rect; any other straight path as its axis-aligned segments."""
+    import pypdfium2.raw as raw
+
+    corners = {(round(px, 2), round(py, 2)) for _, px, py in points}
+    xs, ys = sorted({c[0] for c in corners}), sorted({c[1] for c in corners})
+    if len(corners) == 4 and len(xs) == 2 and len(ys) == 2:
+        return [Rect(xs[0], height - ys[1], xs[1], height - ys[0], filled, stroked)]
+    rects = []
+    for (_, x0, y0), (kind, x1, y1) in zip(points, points[1:]):
+        if kind == raw.FPDF_SEGMENT_LINETO and (abs(x0 - x1) < 0.5 or abs(y0 - y1) < 0.5):
+            rects.append(Rect(min(x0, x1), height - max(y0, y1), max(x0, x1), height - min(y0, y1)))
+    return rects
+
+
 BACKENDS: dict[str, Callable[[Path, str, dict[str, str]], Iterator[RawPage]]] = {
+    "pdfium": read_with_pdfium,
     "pdfplumber": read_with_pdfplumber,
 }

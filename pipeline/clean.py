@@ -36,14 +36,13 @@ def clean_pages(pages: list[Page], rules: RuleSet, glyphs: GlyphMetrics | None =
     repairer = LigatureRepairer(lexicon_for(rules.lexicon), rules.lexicon)
     glyphs = glyphs or GlyphMetrics()
     report = CleanReport()
-    telling_ends = _line_end_spaces_are_telling(pages)
     for page in pages:
         cleaned = []
         edges = _vertical_edges(page)
         for line in page.lines:
             words = [piece for word in line.words for piece in _normalise_word(word)]
             gaps = line_gaps(words, glyphs, repairer.fills, _edges_near(edges, line))
-            if words and (words[-1].marker_after or (telling_ends and line.ends_with_space)):
+            if words and words[-1].marker_after:
                 gaps.append(Gap(marker="spaced"))  # a glyph was lost at the very end of the line
             words, repaired = _repair_ligatures(words, repairer, gaps)
             report.ligature_repairs += repaired
@@ -91,15 +90,6 @@ def _is_bullet(char: str) -> bool:
 
 def _with_text(word: Word, text: str) -> Word:
     return Word(text, word.x0, word.x1, word.top, word.bottom, word.fontname, word.size)
-
-
-def _line_end_spaces_are_telling(pages: list[Page]) -> bool:
-    """In a document whose lines almost never end with a space character, one that does is where a
-    glyph was lost (it became a space); in most documents line ends carry spaces anyway."""
-    lines = [line for page in pages for line in page.lines]
-    if len(lines) < 20:
-        return False
-    return sum(line.ends_with_space for line in lines) < 0.05 * len(lines)
 
 
 def _vertical_edges(page: Page) -> list[tuple[float, float, float]]:

@@ -11,14 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from statistics import median
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|,b\b", re.IGNORECASE)
 WHITESPACE = frozenset(" \t\n\r\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000")
 
 
-@dataclass(frozen=True, slots=True)
-class Char:
+class Char(NamedTuple):
+    """One printed character (a tuple: there are millions of them)."""
+
     text: str
     x0: float
     x1: float
@@ -56,7 +57,6 @@ class Line:
 
     words: list[Word]
     page: int
-    ends_with_space: bool = False  # the text layer has a space character after the last word
 
     @property
     def text(self) -> str:
@@ -126,13 +126,18 @@ class GlyphMetrics:
     """Typical advance width of each character of each font, in font sizes (em), measured in the document."""
 
     SAMPLES = 40
+    PAGES = 20  # widths are settled long before: later pages are not measured
     DEFAULTS = {"t": 0.3, "i": 0.25, "f": 0.3, "l": 0.25}
 
     def __init__(self) -> None:
         self._samples: dict[str, dict[str, list[float]]] = {}
         self._cache: dict[tuple[str, str], float] = {}
+        self._pages = 0
 
     def add(self, chars: Iterable[Char]) -> None:
+        self._pages += 1
+        if self._pages > self.PAGES:
+            return
         for char in chars:
             if len(char.text) != 1 or char.size <= 0:
                 continue
@@ -160,65 +165,55 @@ def union_bbox(boxes: Iterable[tuple[float, float, float, float]]) -> tuple[floa
 def group_lines(chars: Sequence[Char], page: int) -> list[Line]:
     """Group a page's characters into lines of words.
 
-    A line gathers characters whose vertical centres lie within half a glyph height of each other;
-    a word ends at a whitespace character or at a horizontal gap wider than a fifth of the font
+    A line gathers characters standing on the same baseline: their boxes' bottoms (descender line)
+    lie within a quarter of the font size — box tops vary with accents and capitals, bottoms do not.
+    A word ends at a whitespace character or at a horizontal gap wider than a fifth of the font
     size (a text layer without space characters still separates its words that way).
     """
-    visible = dedupe_chars(c for c in chars if c.text)
-    visible.sort(key=lambda c: ((c.top + c.bottom) / 2, c.x0))
+    visible = [c for c in chars if c.text]
+    visible.sort(key=lambda c: (c.bottom, c.x0))
     rows: list[list[Char]] = []
-    row_mid = 0.0
+    row_bottom = -1e9
     for char in visible:
-        mid = (char.top + char.bottom) / 2
-        height = max(char.bottom - char.top, 1.0)
-        if rows and abs(mid - row_mid) <= height * 0.45:
+        if abs(char.bottom - row_bottom) <= (char.size if char.size > 1.0 else 1.0) * 0.25:
             rows[-1].append(char)
         else:
             rows.append([char])
-            row_mid = mid
+            row_bottom = char.bottom
     lines = []
     for row in rows:
         row.sort(key=lambda c: c.x0)
         words = _words_of_row(row)
         if words:
-            last = row[-1].text
-            lines.append(Line(words=words, page=page, ends_with_space=last in WHITESPACE or last.isspace()))
+            lines.append(Line(words=words, page=page))
     lines.sort(key=lambda line: (round(line.top, 1), line.x0))
     return lines
 
 
-def dedupe_chars(chars: Iterable[Char], tolerance: float = 1.0) -> list[Char]:
-    """Drop characters printed twice at the same place (fake bold, overprinted layers)."""
-    seen: set[tuple[str, int, int]] = set()
-    kept = []
-    for char in chars:
-        key = (char.text, round(char.x0 / tolerance), round(char.top / tolerance))
-        if key not in seen:
-            seen.add(key)
-            kept.append(char)
-    return kept
-
-
 def _words_of_row(row: list[Char]) -> list[Word]:
     words: list[Word] = []
-    current: list[Char] = []
-
-    def flush() -> None:
-        if current:
-            words.append(Word(
-                text="".join(c.text for c in current),
-                x0=current[0].x0, x1=max(c.x1 for c in current),
-                top=min(c.top for c in current), bottom=max(c.bottom for c in current),
-                fontname=current[0].fontname, size=current[0].size,
-            ))
-            current.clear()
-
+    text: list[str] = []
+    first = previous = row[0]
+    top = bottom = 0.0
     for char in row:
+        if char.text == previous.text and char is not previous and abs(char.x0 - previous.x0) < 1.0 \
+                and abs(char.top - previous.top) < 1.0:
+            continue  # printed twice at the same place (fake bold, overprinted layers)
         if char.text in WHITESPACE or char.text.isspace():
-            flush()
+            if text:
+                words.append(Word("".join(text), first.x0, previous.x1, top, bottom, first.fontname, first.size))
+                text = []
             continue
-        if current and char.x0 - current[-1].x1 > max(char.size, current[-1].size) * 0.2:
-            flush()
-        current.append(char)
-    flush()
+        if text and char.x0 - previous.x1 > (char.size if char.size > previous.size else previous.size) * 0.2:
+            words.append(Word("".join(text), first.x0, previous.x1, top, bottom, first.fontname, first.size))
+            text = []
+        if not text:
+            first, top, bottom = char, char.top, char.bottom
+        else:
+            top = char.top if char.top < top else top
+            bottom = char.bottom if char.bottom > bottom else bottom
+        text.append(char.text)
+        previous = char
+    if text:
+        words.append(Word("".join(text), first.x0, previous.x1, top, bottom, first.fontname, first.size))
     return words

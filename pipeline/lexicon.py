@@ -26,6 +26,8 @@ class Lexicon:
         self._freq = _frequencies(rules.language)
         self._short = frozenset(w.casefold() for w in rules.short_words)
         self._extra = frozenset(w.casefold() for w in rules.extra_words)
+        self._sorted: dict[float, list[str]] = {}
+        self._caches: dict[tuple, dict] = {}
 
     def zipf(self, word: str) -> float:
         folded = word.casefold()
@@ -44,10 +46,15 @@ class Lexicon:
         return folded in self._extra or self._zipf_of(folded) >= self.rules.min_zipf
 
     def words_above(self, zipf: float) -> list[str]:
-        """All words at least this frequent, sorted (for prefix searches)."""
-        threshold = 10 ** (zipf - 9)
-        words = {w for w, f in self._freq.items() if f >= threshold} | self._extra
-        return sorted(words)
+        """All words at least this frequent, sorted (for prefix searches); computed once."""
+        if zipf not in self._sorted:
+            threshold = 10 ** (zipf - 9)
+            self._sorted[zipf] = sorted({w for w, f in self._freq.items() if f >= threshold} | self._extra)
+        return self._sorted[zipf]
+
+    def cache(self, name: tuple) -> dict:
+        """A memo that lives as long as the lexicon (one per process), for its users' lookups."""
+        return self._caches.setdefault(name, {})
 
     def log10p(self, word: str) -> float:
         """log10 of the word's probability in running text; a fixed floor for non-words."""

@@ -137,7 +137,6 @@ class LigatureRepairer:
         self.lexicon = lexicon
         self.rules = rules
         self.fills = [f.casefold() for f in rules.fills]
-        self._sorted_words: list[str] | None = None
 
     # -- public API -------------------------------------------------------------------------
 
@@ -222,21 +221,30 @@ class LigatureRepairer:
         return self.lexicon.log10p(fragment.core)
 
     def _supports_glyph(self, gap: Gap | None) -> bool:
-        """Whether a gap fits 'lost glyph + space' better than a plain space, for some fill."""
+        """Whether a gap is wide enough to hold a lost glyph besides a space (a quick first look)."""
         if gap is None:
             return False
-        if gap.marker is not None or gap.observed is None:
+        if gap.marker is not None or gap.observed is None or gap.usual is None:
             return gap.marker == "spaced"
-        space = self._fit(gap, "space")
-        return any(self._fit(gap, "glyph+space", fill) > space for fill in self.fills)
+        return gap.observed - gap.usual >= 0.6 * self._narrowest(gap)
+
+    def _narrowest(self, gap: Gap) -> float:
+        return min((gap.fill_widths or {}).values(), default=0.5)
 
     def _fit(self, gap: Gap, kind: Literal["space", "glyph", "glyph+space"], fill: str = "") -> float:
         return gap_fit(gap, kind, fill, self.rules.gap_sigma_em, self.rules.gap_cap)
 
-    def _readings(self, chain: list[Fragment], known: list[bool], lead_gap: Gap | None) -> Iterator[_Reading]:
-        """Known words a fragment run can be read as, by the fills that make them."""
+    def _readings(self, chain: list[Fragment], known: list[bool], lead_gap: Gap | None) -> tuple[_Reading, ...]:
+        """Known words a fragment run can be read as (cached: the same pairs of words recur)."""
         lead_possible = len(chain) == 1 and (not known[0] or (lead_gap is not None and lead_gap.marker == "spaced")
                                              or (lead_gap is not None and lead_gap.observed is not None))
+        key = (tuple(f.core for f in chain), lead_possible)
+        cache = self.lexicon.cache(("readings", tuple(self.fills), self.rules.join_min_zipf))
+        if key not in cache:
+            cache[key] = tuple(self._enumerate(chain, lead_possible))
+        return cache[key]
+
+    def _enumerate(self, chain: list[Fragment], lead_possible: bool) -> Iterator[_Reading]:
         # fills take the case of the word: upper-case inside upper-case words ('CI À' -> 'CITTÀ')
         cased = [(fill, fill.upper()) for fill in self.fills] if all(f.core.isupper() for f in chain) else [
             (fill, fill) for fill in self.fills]
@@ -271,11 +279,10 @@ class LigatureRepairer:
 
     def _is_prefix(self, text: str) -> bool:
         """Whether some known word starts with ``text`` (binary search in the sorted word list)."""
-        if self._sorted_words is None:
-            self._sorted_words = self.lexicon.words_above(self.rules.join_min_zipf)
+        words = self.lexicon.words_above(self.rules.join_min_zipf)
         folded = text.casefold()
-        index = bisect_left(self._sorted_words, folded)
-        return index < len(self._sorted_words) and self._sorted_words[index].startswith(folded)
+        index = bisect_left(words, folded)
+        return index < len(words) and words[index].startswith(folded)
 
 
 def _best_non_overlapping(candidates: list[Repair]) -> list[Repair]:

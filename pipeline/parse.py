@@ -48,7 +48,7 @@ def check_is_pdf(path: Path) -> None:
         raise NotAPdfError(f"{path}: not a PDF (no %PDF header)")
 
 
-def parse_pdf(path: Path | str, password: str = "", backend: str = "pdfplumber") -> ParsedDocument:
+def parse_pdf(path: Path | str, password: str = "", backend: str = "pdfium") -> ParsedDocument:
     path = Path(path)
     check_is_pdf(path)
     read_pages = BACKENDS[backend]

@@ -109,9 +109,16 @@ class TableRules(StrictModel):
         return [c.key for c in self.columns]
 
     @cached_property
+    def folded_labels(self) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+        """(column key, folded label, its words) for every label, for fast matching."""
+        return tuple((c.key, fold(label), tuple(fold(label).split())) for c in self.columns for label in c.labels)
+
+    @cached_property
     def label_tokens(self) -> dict[str, frozenset[str]]:
-        """Every (folded) word of each column's labels, for a quick first look at a line."""
-        return {c.key: frozenset(t for label in c.labels for t in fold(label).split()) for c in self.columns}
+        """The telling (folded) words of each column's labels, for a quick first look at a line."""
+        common = {"del", "dei", "della", "delle", "per", "con", "and"}
+        return {c.key: frozenset(t for label in c.labels for t in fold(label).split()
+                                 if len(t) >= 3 and t not in common) for c in self.columns}
 
 
 class IndicatorTableRules(TableRules):

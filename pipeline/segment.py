@@ -143,6 +143,7 @@ class _Segmenter:
         self.code = compiled(ind.code_pattern) if ind else None
         self.tables: list[tuple[TableKind, TableRules]] = [
             (kind, table) for kind, table in (("indicators", ind), ("owner", profile.owner_table)) if table]
+        self._headers: dict[tuple, tuple[TableKind, TableRules, Header] | None] = {}
 
     # -- line classification ---------------------------------------------------------------
 
@@ -169,11 +170,11 @@ class _Segmenter:
         return next((s for s in segments_of(line) if self.marker.match(s.text)), None)
 
     def table_header(self, lines: list[Line], rects: list[Rect]) -> tuple[TableKind, TableRules, Header] | None:
-        for kind, rules in self.tables:
-            header = match_header(lines, rules, rects)
-            if header:
-                return kind, rules, header
-        return None
+        key = (tuple(id(line) for line in lines), id(rects))
+        if key not in self._headers:  # asked again and again while tables and headings are delimited
+            self._headers[key] = next(((kind, rules, header) for kind, rules in self.tables
+                                       if (header := match_header(lines, rules, rects))), None)
+        return self._headers[key]
 
     def starts_block(self, lines: list[Line], index: int, rects: list[Rect]) -> bool:
         line = lines[index]
@@ -199,8 +200,7 @@ class _Segmenter:
                 continue
             match = self.marker.match(marker.text)
             members = self._band_lines(line, lines, page.rects)
-            title_words = [w for ln in members for w in ln.words if w not in marker.words]
-            title = " ".join(w.text for w in sorted(title_words, key=lambda w: (round(w.top), w.x0)))
+            title = " ".join(w.text for ln in members for w in ln.words if w not in marker.words)
             title = " ".join(part for part in (match.groupdict().get("title"), title) if part)
             block = AreaBlock(int(match.group("number")), title.strip(), members)
             for member in members:

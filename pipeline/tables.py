@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -141,7 +142,15 @@ def _match_header_lines(header_lines: list[Line], rules: TableRules, rects: list
 
 
 def _text(words: list[Word]) -> str:
-    return " ".join(w.text for w in sorted(words, key=lambda w: (round(w.top), w.x0)))
+    """Words of a (possibly wrapped) label in reading order: by line, then left to right."""
+    ordered = sorted(words, key=lambda w: (w.top + w.bottom) / 2)
+    lines: list[list[Word]] = []
+    for word in ordered:
+        if lines and abs((word.top + word.bottom) / 2 - (lines[-1][0].top + lines[-1][0].bottom) / 2) < word.size * 0.5:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return " ".join(w.text for line in lines for w in sorted(line, key=lambda w: w.x0))
 
 
 def _labels_in(group: list[Word], rules: TableRules, depth: int) -> list[tuple[str, list[Word], float]]:
@@ -153,8 +162,9 @@ def _labels_in(group: list[Word], rules: TableRules, depth: int) -> list[tuple[s
     key, score = _best_column(_text(group), rules)
     if key is not None and score >= MIN_LABEL_SCORE:
         return [(key, group, score)]
-    if depth == 0 or len(group) < 2:
-        return []
+    tokens = {fold(w.text) for w in group}
+    if depth == 0 or len(group) < 2 or sum(1 for ts in rules.label_tokens.values() if ts & tokens) < 2:
+        return []  # nothing to split: the group does not hold words of two columns' labels
     ordered = sorted(group, key=lambda w: w.x0)
     cuts = sorted(range(1, len(ordered)), key=lambda i: ordered[i - 1].x1 - ordered[i].x0)[:3]
     best: list[tuple[str, list[Word], float]] = []
@@ -168,24 +178,25 @@ def _labels_in(group: list[Word], rules: TableRules, depth: int) -> list[tuple[s
     return best
 
 
-def _best_column(text: str, rules: TableRules) -> tuple[str | None, float]:
-    folded = fold(text)
+@lru_cache(maxsize=4096)
+def _best_column_cached(folded: str, labels: tuple[tuple[str, str, tuple[str, ...]], ...]) -> tuple[str | None, float]:
     tokens = folded.split()
     best: tuple[str | None, float, int] = (None, 0.0, 0)
-    for column in rules.columns:
-        for label in column.labels:
-            label_folded = fold(label)
-            label_tokens = label_folded.split()
-            if folded == label_folded:
-                score = 100.0
-            elif _contains_run(tokens, label_tokens) and len(label_tokens) * 2 >= len(tokens):
-                score = 100.0 - 5.0 * (len(tokens) - len(label_tokens)) / len(tokens)  # extra words cost
-            else:
-                score = fuzz.ratio(folded, label_folded)
-            candidate = (column.key, score, len(label_folded))
-            if (score, len(label_folded)) > (best[1], best[2]):
-                best = candidate
+    for key, label_folded, label_tokens in labels:
+        if folded == label_folded:
+            score = 100.0
+        elif _contains_run(tokens, list(label_tokens)) and len(label_tokens) * 2 >= len(tokens):
+            score = 100.0 - 5.0 * (len(tokens) - len(label_tokens)) / len(tokens)  # extra words cost
+        else:
+            score = fuzz.ratio(folded, label_folded)
+        if (score, len(label_folded)) > (best[1], best[2]):
+            best = (key, score, len(label_folded))
     return best[0], best[1]
+
+
+def _best_column(text: str, rules: TableRules) -> tuple[str | None, float]:
+    """The column whose label ``text`` matches best, and how well (0-100)."""
+    return _best_column_cached(fold(text), rules.folded_labels)
 
 
 def _contains_run(tokens: list[str], run: list[str]) -> bool:
@@ -197,6 +208,8 @@ def _label_groups(words: list[Word], rects: list[Rect]) -> list[tuple[list[Word]
     by_cell: dict[int, list[Word]] = {}
     loose: list[Word] = []
     cells: dict[int, Rect] = {}
+    top, bottom = min(w.top for w in words), max(w.bottom for w in words)
+    rects = [r for r in rects if r.top <= bottom and r.bottom >= top]  # only those beside these words
     for word in words:
         cell = _enclosing_cell(word, rects)
         if cell is None:

@@ -328,10 +328,19 @@ class _Flow:
 
 
 def _patch_lost_glyphs(path: Path, form: str) -> None:
-    """Make code 0 of every embedded subset unmapped (cid) or a private-use character (pua)."""
+    """Make code 0 (.notdef, where the lost glyphs were drawn) of the first subset of each font
+    unmapped (cid) or a private-use character (pua). Same length: the file's offsets stay valid."""
     data = path.read_bytes()
-    replacement = b"<00> <E000>" if form == "pua" else b"%          "
-    path.write_bytes(data.replace(b"<00> <0000>", replacement))
+
+    def patch(match: re.Match[bytes]) -> bytes:
+        count = int(match.group(1))
+        if form == "pua":
+            return match.group(0).replace(b"<00> <0000>", b"<00> <E000>")
+        # drop the entry, count one less, pad with spaces to the same length
+        head = b"%d beginbfchar\n" % (count - 1)
+        return head + b" " * (len(match.group(0)) - len(head))
+
+    path.write_bytes(re.sub(rb"(\d+) beginbfchar\n<00> <0000>\n", patch, data))
 
 
 # -- documents -----------------------------------------------------------------------------------

@@ -1,0 +1,45 @@
+"""The PDFium backend (the default) and the pdfplumber backend give the same extraction."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import SAMPLE_NAMES, SAMPLES
+from planbuilder import VARIANTS, render_all
+from pipeline.api import extract
+
+
+PARTS = ("action_areas", "strategic_directions", "objectives", "indicators")
+
+
+def boxes(data: dict) -> list[tuple[float, ...]]:
+    return [tuple(item.pop("bbox").values()) for part in PARTS for item in data[part]]
+
+
+def assert_same(fast, reference) -> None:
+    """Same content; boxes within 3 points (PDFium boxes accented capitals a little taller)."""
+    fast_data = fast.model_dump(mode="json", by_alias=True)
+    reference_data = reference.model_dump(mode="json", by_alias=True)
+    fast_boxes, reference_boxes = boxes(fast_data), boxes(reference_data)
+    for part in PARTS:
+        assert fast_data[part] == reference_data[part], part
+    assert fast_data == reference_data
+    assert all(abs(a - b) <= 3.0 for box_a, box_b in zip(fast_boxes, reference_boxes) for a, b in zip(box_a, box_b))
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_backends_agree_on_the_samples(rules, name):
+    pdf = SAMPLES / f"{name}.pdf"
+    assert_same(extract(pdf, rules, backend="pdfium"), extract(pdf, rules, backend="pdfplumber"))
+
+
+@pytest.fixture(scope="module")
+def layouts(tmp_path_factory):
+    return render_all(tmp_path_factory.mktemp("backends"))
+
+
+@pytest.mark.parametrize("layout", [v.name for v in VARIANTS])
+@pytest.mark.parametrize("kind", ["pap", "dup"])
+def test_backends_agree_on_every_layout(rules, layouts, kind, layout):
+    pdf = layouts[(kind, layout)]
+    assert_same(extract(pdf, rules, backend="pdfium"), extract(pdf, rules, backend="pdfplumber"))
