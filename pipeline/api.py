@@ -30,9 +30,10 @@ class Result:
     document: SegmentedDocument
 
 
-def run(pdf: Path | str, rules: RuleSet | None = None, password: str = "", backend: str = "pdfium") -> Result:
+def run(pdf: Path | str, rules: RuleSet | None = None, password: str = "", backend: str = "pdfium",
+        max_pages: int | None = None) -> Result:
     rules = rules or load_rules()
-    parsed = parse_pdf(pdf, password=password, backend=backend)
+    parsed = parse_pdf(pdf, password=password, backend=backend, max_pages=max_pages)
     report = clean_pages(parsed.pages, rules, parsed.glyphs)
     document = segment(parsed, rules)
     lexicon = lexicon_for(rules.lexicon)
@@ -57,15 +58,16 @@ def run(pdf: Path | str, rules: RuleSet | None = None, password: str = "", backe
 
 
 def extract(pdf: Path | str, rules: RuleSet | Path | str | None = None, password: str = "",
-            backend: str = "pdfium") -> Extraction:
+            backend: str = "pdfium", max_pages: int | None = None) -> Extraction:
     """Extract one plan PDF. ``rules`` may be a loaded RuleSet or a rules directory."""
     if not isinstance(rules, RuleSet):
         rules = load_rules(rules)
-    return run(pdf, rules, password=password, backend=backend).extraction
+    return run(pdf, rules, password=password, backend=backend, max_pages=max_pages).extraction
 
 
 def extract_to(pdf: Path | str, out_dir: Path | str, rules: RuleSet | Path | str | None = None,
-               password: str = "", backend: str = "pdfium") -> tuple[Extraction, dict[str, Path]]:
+               password: str = "", backend: str = "pdfium", max_pages: int | None = None,
+               stem: str | None = None) -> tuple[Extraction, dict[str, Path]]:
     """Extract and write ``STEM.json`` + the two CSV files into ``out_dir``."""
-    extraction = extract(pdf, rules, password=password, backend=backend)
-    return extraction, write_outputs(extraction, Path(out_dir))
+    extraction = extract(pdf, rules, password=password, backend=backend, max_pages=max_pages)
+    return extraction, write_outputs(extraction, Path(out_dir), stem)

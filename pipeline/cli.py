@@ -52,14 +52,16 @@ def main() -> None:
 @click.option("--password", default="", help="password of an encrypted PDF")
 @click.option("--backend", type=BACKEND_CHOICE, default="pdfium", show_default=True,
               help="PDF reader: pdfium (fast) or pdfplumber; both give the same extraction")
+@click.option("--max-pages", type=click.IntRange(min=1), default=None, help="refuse files with more pages")
 @click.option("--debug", is_flag=True, help="show tracebacks")
 def extract(pdfs: tuple[Path, ...], output: str, rules_dir: Path | None, password: str, backend: str,
-            debug: bool) -> None:
+            max_pages: int | None, debug: bool) -> None:
     """Extract PDFS into OUTPUT/STEM.json, STEM.objectives.csv and STEM.indicators.csv.
 
     \b
     Exit codes: 0 ok, 1 internal error, 2 usage, 3 file not found, 4 not a PDF,
-    5 encrypted, 6 corrupt, 7 no text layer, 8 invalid rules, 9 cannot write output.
+    5 encrypted, 6 corrupt, 7 no text layer, 8 invalid rules, 9 cannot write output,
+    10 empty file, 11 no pages, 12 too many pages (--max-pages).
     With several PDFs, every file is attempted; the exit code is that of the last failure.
     """
     from .api import extract as run_extract
@@ -73,7 +75,7 @@ def extract(pdfs: tuple[Path, ...], output: str, rules_dir: Path | None, passwor
     status = 0
     for pdf in pdfs:
         try:
-            extraction = run_extract(pdf, rules, password=password, backend=backend)
+            extraction = run_extract(pdf, rules, password=password, backend=backend, max_pages=max_pages)
             if output == "-":
                 click.echo(to_json(extraction), nl=False)
             else:
@@ -93,6 +95,50 @@ def extract(pdfs: tuple[Path, ...], output: str, rules_dir: Path | None, passwor
             click.echo(f"error: {message}", err=True)
             status = code
     sys.exit(status)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", "output", default="output", show_default=True, type=click.Path(path_type=Path),
+              help="output directory")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="worker processes (default: all cores)")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=None, help="seconds allowed per file")
+@click.option("--max-pages", type=click.IntRange(min=1), default=None, help="refuse files with more pages")
+@click.option("--force", is_flag=True, help="redo files already done with the same program, rules and options")
+@click.option("--scheduler", default=None, help="run on a Dask cluster, e.g. tcp://HOST:8786")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None, help="rules directory")
+@click.option("--password", default="", help="password for encrypted PDFs")
+@click.option("--backend", type=BACKEND_CHOICE, default="pdfium", show_default=True)
+@click.option("--debug", is_flag=True, help="show tracebacks")
+def batch(inputs: tuple[str, ...], output: Path, workers: int | None, timeout: float | None, max_pages: int | None,
+          force: bool, scheduler: str | None, rules_dir: Path | None, password: str, backend: str,
+          debug: bool) -> None:
+    """Extract every PDF of INPUTS (files, folders searched recursively, glob patterns) into OUTPUT.
+
+    \b
+    Per file the outputs of `extract`; plus OUTPUT/manifest.csv and manifest.json (one row per file:
+    status ok/partial/failed, error, counts, seconds) and the combined OUTPUT/objectives.csv and
+    OUTPUT/indicators.csv with a `document` column. A rerun skips what is already done.
+    Exit codes: 0 every file extracted, 14 some files failed (see the manifest), 130 interrupted.
+    """
+    from .batch import run_batch
+    from .progress import BatchProgress
+
+    def action() -> None:
+        with BatchProgress() as progress:
+            report = run_batch(inputs, output, workers=workers, force=force, scheduler=scheduler,
+                               progress=progress.update, rules_dir=str(rules_dir) if rules_dir else None,
+                               backend=backend, password=password, max_pages=max_pages, timeout=timeout)
+        reused = sum(1 for row in report.rows if row.action == "reused")
+        summary = ", ".join(f"{count} {status}" for status, count in sorted(report.counts.items()))
+        click.echo(f"{len(report.rows)} files: {summary} ({reused} reused from an earlier run); "
+                   f"manifest: {output / 'manifest.csv'}", err=True)
+        if report.interrupted:
+            click.echo("interrupted: the manifest lists what was done", err=True)
+            sys.exit(130)
+        sys.exit(14 if report.counts.get("failed") else 0)
+
+    _guard(action, debug)
 
 
 @main.command()

@@ -50,8 +50,26 @@ class OutputError(PlanExtractError):
     kind = "output"
 
 
-EXIT_CODES: dict[str, int] = {
-    cls.kind: cls.exit_code
-    for cls in (PlanExtractError, InputNotFoundError, NotAPdfError, EncryptedPdfError,
-                CorruptPdfError, NoTextLayerError, RulesError, OutputError)
-}
+class EmptyFileError(NotAPdfError):
+    exit_code = 10
+    kind = "empty_file"
+
+
+class NoPagesError(CorruptPdfError):
+    exit_code = 11
+    kind = "no_pages"
+
+
+class TooManyPagesError(PlanExtractError):
+    exit_code = 12
+    kind = "too_many_pages"
+
+
+class TimeoutError_(PlanExtractError):  # noqa: N801 (the builtin TimeoutError is something else)
+    exit_code = 13
+    kind = "timeout"
+
+
+ERRORS = (PlanExtractError, InputNotFoundError, NotAPdfError, EncryptedPdfError, CorruptPdfError,
+          NoTextLayerError, RulesError, OutputError, EmptyFileError, NoPagesError, TooManyPagesError, TimeoutError_)
+EXIT_CODES: dict[str, int] = {cls.kind: cls.exit_code for cls in ERRORS}

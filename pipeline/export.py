@@ -97,16 +97,17 @@ def write_atomic(path: Path, text: str) -> None:
         raise OutputError(f"{path}: cannot write output ({exc.strerror})") from exc
 
 
-def output_paths(pdf_name: str, directory: Path) -> dict[str, Path]:
-    stem = Path(pdf_name).stem
+def output_paths(name: str, directory: Path) -> dict[str, Path]:
+    """Output files for a PDF name (or an output stem) in ``directory``."""
+    stem = Path(name).stem if name.lower().endswith(".pdf") else name
     return {"json": directory / f"{stem}.json",
             "objectives": directory / f"{stem}.objectives.csv",
             "indicators": directory / f"{stem}.indicators.csv"}
 
 
-def write_outputs(extraction: Extraction, directory: Path) -> dict[str, Path]:
+def write_outputs(extraction: Extraction, directory: Path, stem: str | None = None) -> dict[str, Path]:
     """Write ``STEM.json``, ``STEM.objectives.csv`` and ``STEM.indicators.csv`` into ``directory``."""
-    paths = output_paths(extraction.source.file, directory)
+    paths = output_paths(stem or extraction.source.file, directory)
     write_atomic(paths["objectives"], to_csv(objective_rows(extraction), OBJECTIVE_COLUMNS))
     write_atomic(paths["indicators"], to_csv(indicator_rows(extraction), INDICATOR_COLUMNS))
     write_atomic(paths["json"], to_json(extraction))

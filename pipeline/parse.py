@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Iterator
 
 from .backends import BACKENDS, RawPage
-from .errors import CorruptPdfError, EncryptedPdfError, InputNotFoundError, NotAPdfError, NoTextLayerError
+from .errors import (CorruptPdfError, EmptyFileError, EncryptedPdfError, InputNotFoundError, NoPagesError,
+                     NotAPdfError, NoTextLayerError, TooManyPagesError)
 from .layout import GlyphMetrics, Page, group_lines
 
 
@@ -43,14 +44,38 @@ def check_is_pdf(path: Path) -> None:
     with path.open("rb") as handle:
         head = handle.read(1024)
     if not head:
-        raise NotAPdfError(f"{path}: empty file, not a PDF")
+        raise EmptyFileError(f"{path}: empty file, not a PDF")
     if b"%PDF-" not in head:
         raise NotAPdfError(f"{path}: not a PDF (no %PDF header)")
 
 
-def parse_pdf(path: Path | str, password: str = "", backend: str = "pdfium") -> ParsedDocument:
+def count_pages(path: Path, password: str = "") -> int:
+    """The page count, read cheaply before any page is parsed (PDFium; pdfminer for what it refuses)."""
+    import pypdfium2 as pdfium
+
+    try:
+        with pdfium.PdfDocument(str(path), password=password or None) as pdf:
+            return len(pdf)
+    except Exception:  # noqa: BLE001 (PDFium's reasons are vague: pdfminer says what is wrong)
+        import pdfplumber
+
+        try:
+            with pdfplumber.open(path, password=password) as pdf:
+                return len(pdf.pages)
+        except Exception as exc:  # noqa: BLE001
+            raise _classify_pdf_error(path, exc, password) from exc
+
+
+def parse_pdf(path: Path | str, password: str = "", backend: str = "pdfium",
+              max_pages: int | None = None) -> ParsedDocument:
+    """Read a PDF into pages. A document PDFium cannot open is read by pdfminer, which opens more
+    damaged files and names their damage better."""
     path = Path(path)
     check_is_pdf(path)
+    if max_pages is not None and (count := count_pages(path, password)) > max_pages:
+        raise TooManyPagesError(f"{path}: {count} pages, more than the limit of {max_pages} (--max-pages)")
+    if backend == "pdfium" and not _pdfium_opens(path, password):
+        backend = "pdfplumber"
     read_pages = BACKENDS[backend]
     metadata: dict[str, str] = {}
     glyphs = GlyphMetrics()
@@ -59,11 +84,21 @@ def parse_pdf(path: Path | str, password: str = "", backend: str = "pdfium") -> 
         glyphs.add(raw.chars)
         pages.append(_build_page(raw))
     if not pages:
-        raise CorruptPdfError(f"{path}: the PDF has no pages")
+        raise NoPagesError(f"{path}: the PDF has no pages")
     if not any(page.lines for page in pages):
         raise NoTextLayerError(f"{path}: no text layer on any of its {len(pages)} pages "
                                "(a scan? run OCR first, e.g. ocrmypdf -l ita)")
     return ParsedDocument(path=path, sha256=sha256_of(path), pages=pages, metadata=metadata, glyphs=glyphs)
+
+
+def _pdfium_opens(path: Path, password: str) -> bool:
+    import pypdfium2 as pdfium
+
+    try:
+        pdfium.PdfDocument(str(path), password=password or None).close()
+        return True
+    except Exception:  # noqa: BLE001
+        return False
 
 
 def _guarded(pages: Iterator[RawPage], path: Path, password: str) -> Iterator[RawPage]:

@@ -37,7 +37,7 @@ def test_stdout_needs_exactly_one_pdf():
 
 @pytest.mark.parametrize("build, code, words", [
     (badpdfs.not_a_pdf, 4, "not a PDF"),
-    (badpdfs.empty, 4, "empty file"),
+    (badpdfs.empty, 10, "empty file"),
     (badpdfs.truncated, 6, "corrupt or truncated"),
     (badpdfs.garbage, 6, "corrupt or truncated"),
     (badpdfs.encrypted, 5, "encrypted, use --password"),
