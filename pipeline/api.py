@@ -5,8 +5,11 @@ This is the only module that knows the order of the stages. The CLI is a thin sh
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from . import __version__
 from .clean import clean_pages
@@ -30,9 +33,26 @@ class Result:
     document: SegmentedDocument
 
 
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """A long plan makes millions of small objects that live until the end: the cyclic garbage
+    collector would scan them over and over (a third of the run time on 1,000 pages). They hold
+    no cycles, so collect far less often while extracting."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
 def run(pdf: Path | str, rules: RuleSet | None = None, password: str = "", backend: str = "pdfium",
         max_pages: int | None = None) -> Result:
-    rules = rules or load_rules()
+    with _fewer_collections():
+        return _run(pdf, rules or load_rules(), password, backend, max_pages)
+
+
+def _run(pdf: Path | str, rules: RuleSet, password: str, backend: str, max_pages: int | None) -> Result:
     parsed = parse_pdf(pdf, password=password, backend=backend, max_pages=max_pages)
     report = clean_pages(parsed.pages, rules, parsed.glyphs)
     document = segment(parsed, rules)

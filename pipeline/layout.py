@@ -53,10 +53,16 @@ class Word:
 
 @dataclass(slots=True)
 class Line:
-    """A visual row of words sharing a baseline, left to right."""
+    """A visual row of words sharing a baseline, left to right.
+
+    Its size and weight are computed once (lines are asked again and again while a page is cut
+    into blocks): build a new Line rather than changing ``words`` afterwards.
+    """
 
     words: list[Word]
     page: int
+    _size: float | None = field(default=None, repr=False, compare=False)
+    _bold: bool | None = field(default=None, repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -80,12 +86,16 @@ class Line:
 
     @property
     def size(self) -> float:
-        return median(w.size for w in self.words)
+        if self._size is None:
+            self._size = median(w.size for w in self.words)
+        return self._size
 
     @property
     def bold(self) -> bool:
-        letters = [w for w in self.words if any(c.isalpha() for c in w.text)] or self.words
-        return sum(len(w.text) for w in letters if w.bold) * 2 > sum(len(w.text) for w in letters)
+        if self._bold is None:
+            letters = [w for w in self.words if any(c.isalpha() for c in w.text)] or self.words
+            self._bold = sum(len(w.text) for w in letters if w.bold) * 2 > sum(len(w.text) for w in letters)
+        return self._bold
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:

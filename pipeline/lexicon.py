@@ -28,6 +28,8 @@ class Lexicon:
         self._extra = frozenset(w.casefold() for w in rules.extra_words)
         self._sorted: dict[float, list[str]] = {}
         self._caches: dict[tuple, dict] = {}
+        self._known: dict[str, bool] = {}      # memos: the words of a document repeat
+        self._log10p: dict[str, float] = {}
 
     def zipf(self, word: str) -> float:
         folded = word.casefold()
@@ -40,10 +42,15 @@ class Lexicon:
         return math.log10(freq) + 9 if freq else 0.0
 
     def is_known(self, word: str) -> bool:
-        folded = word.casefold()
-        if len(folded) <= 2:
-            return folded in self._short
-        return folded in self._extra or self._zipf_of(folded) >= self.rules.min_zipf
+        known = self._known.get(word)
+        if known is None:
+            folded = word.casefold()
+            if len(folded) <= 2:
+                known = folded in self._short
+            else:
+                known = folded in self._extra or self._zipf_of(folded) >= self.rules.min_zipf
+            self._known[word] = known
+        return known
 
     def words_above(self, zipf: float) -> list[str]:
         """All words at least this frequent, sorted (for prefix searches); computed once."""
@@ -58,10 +65,15 @@ class Lexicon:
 
     def log10p(self, word: str) -> float:
         """log10 of the word's probability in running text; a fixed floor for non-words."""
-        if len(word) <= 2 and word.casefold() not in self._short:
-            return UNKNOWN_LOG10P
-        zipf = self.zipf(word)
-        return zipf - 9 if zipf > 0 else UNKNOWN_LOG10P
+        value = self._log10p.get(word)
+        if value is None:
+            if len(word) <= 2 and word.casefold() not in self._short:
+                value = UNKNOWN_LOG10P
+            else:
+                zipf = self.zipf(word)
+                value = zipf - 9 if zipf > 0 else UNKNOWN_LOG10P
+            self._log10p[word] = value
+        return value
 
 
 _LEXICONS: dict[str, Lexicon] = {}

@@ -30,6 +30,7 @@ import math
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator, Literal, Mapping, Sequence
 
 from .lexicon import Lexicon
@@ -120,12 +121,14 @@ class _Reading:
     trail: str = ""          # a fill after the last fragment
 
 
+@lru_cache(maxsize=65536)
 def tail_of(token: str) -> Fragment | None:
     """The letters a token ends with (``l'Ente;Ges`` → prefix ``l'Ente;``, core ``Ges``)."""
     match = _TAIL.match(token)
     return Fragment(match["prefix"], match["core"], "") if match else None
 
 
+@lru_cache(maxsize=65536)
 def head_of(token: str) -> Fragment | None:
     """The letters a token starts with (``vo.Digitale`` → core ``vo``, suffix ``.Digitale``)."""
     match = _HEAD.match(token)
@@ -188,8 +191,13 @@ class LigatureRepairer:
             if last == 0 and (known[0] or len(chain[0].core) < 3) and not (
                     punctuation_after or self._supports_glyph(trail_gap) or self._supports_glyph(lead_gap)):
                 continue  # a lone word or letter is only extended where a gap shows a glyph is missing
+            readings = self._readings(chain[: last + 1], known, lead_gap)
+            if not readings:
+                if last > 0:
+                    break  # no word starts with these fragments glued: longer runs cannot either
+                continue
             printed = sum(self._log10p(f) for f in chain[: last + 1])
-            for reading in self._readings(chain[: last + 1], known, lead_gap):
+            for reading in readings:
                 score = self.lexicon.log10p(reading.word)
                 score -= self.rules.fill_cost * (len(reading.joins) + bool(reading.trail))
                 score -= self.rules.lead_fill_cost * bool(reading.lead)

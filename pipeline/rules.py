@@ -188,7 +188,9 @@ class KnownDepartment(StrictModel):
 
 
 class DepartmentRules(StrictModel):
-    unit_heads: list[str] = Field(description="nouns that open an organisational unit name")
+    unit_heads: dict[str, list[str]] = Field(
+        description="nouns that open an organisational unit name, each with its other forms (plural ...)")
+    lemmatizer: bool = Field(False, description="also lemmatise with spaCy's Italian lookup tables (~120 MB)")
     known: list[KnownDepartment] = Field(default_factory=list)
     min_similarity: float = 92.0
 

@@ -21,7 +21,7 @@ from typing import Literal, Union
 
 from .detect import Detection, detect_profile
 from .furniture import remove_furniture
-from .layout import Line, Page, Rect, union_bbox
+from .layout import Line, Page, Rect, Word, union_bbox
 from .parse import ParsedDocument
 from .rules import FurnitureRules, Profile, RuleSet, TableRules, compiled
 from .tables import Band, Header, Row, column_bands, match_header, read_rows, row_key, split_cells
@@ -121,13 +121,13 @@ def _body_font_size(pages: list[Page]) -> float:
 
 def segments_of(line: Line, gap_factor: float = 1.5) -> list[Line]:
     """Split a visual row where a horizontal gap is wider than ``gap_factor`` font sizes."""
-    parts: list[Line] = []
+    parts: list[list[Word]] = []
     for word in line.words:
-        if parts and word.x0 - parts[-1].words[-1].x1 <= gap_factor * word.size:
-            parts[-1].words.append(word)
+        if parts and word.x0 - parts[-1][-1].x1 <= gap_factor * word.size:
+            parts[-1].append(word)
         else:
-            parts.append(Line(words=[word], page=line.page))
-    return parts
+            parts.append([word])
+    return [Line(words=words, page=line.page) for words in parts]
 
 
 class _Segmenter:

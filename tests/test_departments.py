@@ -37,3 +37,11 @@ def test_an_unknown_unit_is_kept_as_printed_not_forced_onto_a_known_one(matcher)
 def test_text_without_a_unit_is_kept(matcher):
     assert matcher.resolve("Sindaco metropolitano").name == "Sindaco metropolitano"
     assert matcher.resolve("  ") is None
+
+
+def test_the_lookup_lemmatizer_finds_other_inflections(rules):
+    """With `lemmatizer: true` a head is recognised by spaCy's Italian lemma table, not only by its listed forms."""
+    departments = rules.departments.model_copy(update={"unit_heads": {"direzione": []}, "lemmatizer": True})
+    assert DepartmentMatcher(departments).find("Direzioni riunite dell'ente") == "Direzioni riunite dell'ente"
+    plain = rules.departments.model_copy(update={"unit_heads": {"direzione": []}})
+    assert DepartmentMatcher(plain).find("Direzioni riunite dell'ente") is None

@@ -1,0 +1,117 @@
+"""Benchmark planextract on a generated long plan (run on demand, not part of the tests).
+
+    python benchmarks/run.py [--pages 1000] [--workdir benchmarks/data]
+
+Reports, for each backend, the end-to-end time per page of `planextract extract` (a fresh process,
+start-up included) and inside one process (start-up excluded), the peak memory (max RSS) of that
+process, the same for a plan a quarter as long (is memory flat in the page count?), the ratio to
+`pdftotext` and to bare pdfplumber `extract_words` on the same file, and the speed-up of
+`planextract batch` with 2 workers over 1 on a folder of plans. Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PYTHON = sys.executable
+CLI = [PYTHON, "-m", "pipeline"]
+
+
+def make_plan(pages: int, path: Path) -> Path:
+    if not path.exists():
+        subprocess.run([PYTHON, str(HERE / "make_plan.py"), str(pages), str(path)], check=True, stdout=subprocess.DEVNULL)
+    return path
+
+
+def page_count(path: Path) -> int:
+    import pypdfium2
+
+    with pypdfium2.PdfDocument(str(path)) as pdf:
+        return len(pdf)
+
+
+def peak_of(command: list[str]) -> tuple[float, float]:
+    """Run through /usr/bin/time-like accounting in a fresh interpreter, so each peak is its own."""
+    code = ("import resource,subprocess,sys,time;t=time.perf_counter();"
+            "subprocess.run(sys.argv[1:],check=True,stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL);"
+            "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024)")
+    out = subprocess.run([PYTHON, "-c", code, *command], check=True, capture_output=True, text=True).stdout
+    seconds, megabytes = out.split()
+    return float(seconds), float(megabytes)
+
+
+def in_process(pdf: Path, backend: str) -> float:
+    code = ("import sys,time;from pipeline.api import extract;from pipeline.rules import load_rules;"
+            "r=load_rules();extract('samples/dup-2022-2024.pdf',r,backend=sys.argv[2]);"
+            "t=time.perf_counter();extract(sys.argv[1],r,backend=sys.argv[2]);print(time.perf_counter()-t)")
+    out = subprocess.run([PYTHON, "-c", code, str(pdf), backend], check=True, capture_output=True, text=True,
+                         cwd=HERE.parent).stdout
+    return float(out)
+
+
+def pdfplumber_words(pdf: Path) -> float:
+    code = ("import sys,time,pdfplumber;t=time.perf_counter()\n"
+            "with pdfplumber.open(sys.argv[1]) as pdf:\n"
+            "    for page in pdf.pages:\n        page.extract_words(); page.close()\n"
+            "print(time.perf_counter()-t)")
+    return float(subprocess.run([PYTHON, "-c", code, str(pdf)], check=True, capture_output=True, text=True).stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--workdir", type=Path, default=HERE / "data")
+    parser.add_argument("--skip-pdfplumber", action="store_true", help="skip the slow pdfplumber runs")
+    args = parser.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    long_plan = make_plan(args.pages, args.workdir / f"plan-{args.pages}.pdf")
+    short_plan = make_plan(args.pages // 4, args.workdir / f"plan-{args.pages // 4}.pdf")
+    pages, short_pages = page_count(long_plan), page_count(short_plan)
+    rows = []
+    pdftotext = shutil.which("pdftotext")
+    baseline = None
+    if pdftotext:
+        seconds, _ = peak_of([pdftotext, str(long_plan), os.devnull])
+        baseline = seconds / pages * 1000
+    backends = ["pdfium"] + ([] if args.skip_pdfplumber else ["pdfplumber"])
+    for backend in backends:
+        with tempfile.TemporaryDirectory() as out:
+            seconds, peak = peak_of([*CLI, "extract", str(long_plan), "-o", out, "--backend", backend])
+            _, short_peak = peak_of([*CLI, "extract", str(short_plan), "-o", out, "--backend", backend])
+        inside = in_process(long_plan, backend) / pages * 1000
+        per_page = seconds / pages * 1000
+        ratio = f"{per_page / baseline:.0f}×" if baseline else "n/a"
+        rows.append(f"| {backend} | {per_page:.1f} | {inside:.1f} | {ratio} | {short_peak:.0f} MB ({short_pages} p.)"
+                    f" → {peak:.0f} MB ({pages} p.) |")
+    words = pdfplumber_words(long_plan) / pages * 1000
+
+    with tempfile.TemporaryDirectory() as folder:
+        batch_plan = make_plan(60, args.workdir / "plan-60.pdf")
+        for copy in range(8):
+            shutil.copy(batch_plan, Path(folder) / f"plan-{copy}.pdf")
+        times = {}
+        for workers in (1, 2):
+            with tempfile.TemporaryDirectory() as out:
+                times[workers], _ = peak_of([*CLI, "batch", folder, "-o", out, "--workers", str(workers)])
+        batch_pages = 8 * page_count(batch_plan)
+
+    print(f"Plan of {pages} pages ({long_plan.name}); pdftotext: "
+          f"{f'{baseline:.1f} ms/page' if baseline else 'not installed'}; "
+          f"pdfplumber extract_words alone: {words:.1f} ms/page; CPU: {os.cpu_count()} cores.\n")
+    print("| backend | end to end, ms/page | in one process, ms/page | × pdftotext | peak memory |")
+    print("|---|---|---|---|---|")
+    print("\n".join(rows))
+    print(f"\nBatch of 8 plans ({batch_pages} pages): 1 worker {times[1]:.1f} s, 2 workers {times[2]:.1f} s "
+          f"→ speed-up {times[1] / times[2]:.2f}×")
+
+
+if __name__ == "__main__":
+    main()
