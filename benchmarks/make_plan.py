@@ -35,8 +35,6 @@ def long_plan(pages: int) -> dict:
                 if indicator["objective_code"] == objective["code"]:
                     content["indicators"].append(dict(indicator, code=str(next(indicator_codes)),
                                                       objective_code=clone["code"]))
-    # keep the action areas in order: objectives of one area together, copy after copy
-    content["objectives"].sort(key=lambda o: (o["level"] != "general", o["action_area"] or 0))
     return content
 
 

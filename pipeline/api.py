@@ -1,43 +1,60 @@
 """The whole flow in one place: parse → clean → segment → extract → normalise → export.
 
 This is the only module that knows the order of the stages. The CLI is a thin shell over it.
+
+Pages stream through the stages one at a time, so memory stays flat in the page count: the first
+``SURVEY_PAGES`` pages are read ahead to decide the template and the body type size; each page
+is released once the pages that decide its running headers and footers have been seen; blocks
+reach the extractor as soon as the next page cannot continue them. (A template that only shows
+after the first pages is read in a second pass.)
 """
 
 from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Iterator
 
 from . import __version__
-from .clean import clean_pages
+from .clean import Cleaner
 from .docinfo import document_info
 from .export import write_outputs
-from .extract import extract as extract_items
+from .extract import Extracted, Extractor
+from .furniture import FurnitureStream
+from .layout import Line, Page
 from .lexicon import lexicon_for
 from .models import Extraction, RunInfo, Source, Warning
 from .normalise import normalise
-from .parse import parse_pdf
-from .rules import RuleSet, load_rules
-from .segment import SegmentedDocument, segment
+from .parse import PdfSource, open_pdf
+from .rules import FurnitureRules, RuleSet, load_rules
+from .segment import SURVEY_PAGES, Block, SegmentedDocument, Segmenter, Survey, survey
 from .validate import validate
 
 
 @dataclass(slots=True)
 class Result:
-    """An extraction plus the intermediate document, for ``explain`` and for tests."""
+    """An extraction plus the segmented document (its pages and blocks when kept, for ``explain``)."""
 
     extraction: Extraction
     document: SegmentedDocument
 
 
+@dataclass(slots=True)
+class _Reading:
+    document: SegmentedDocument
+    extracted: Extracted
+    ligature_repairs: int = 0
+    blank_pages: list[int] = field(default_factory=list)
+    late_survey: Survey | None = None
+
+
 @contextmanager
 def _fewer_collections() -> Iterator[None]:
-    """A long plan makes millions of small objects that live until the end: the cyclic garbage
-    collector would scan them over and over (a third of the run time on 1,000 pages). They hold
-    no cycles, so collect far less often while extracting."""
+    """A long plan makes many small objects: the cyclic garbage collector would scan them over and
+    over (a third of the run time on 1,000 pages). They hold no cycles: collect far less often."""
     thresholds = gc.get_threshold()
     gc.set_threshold(100_000, 50, 100)
     try:
@@ -47,32 +64,92 @@ def _fewer_collections() -> Iterator[None]:
 
 
 def run(pdf: Path | str, rules: RuleSet | None = None, password: str = "", backend: str = "pdfium",
-        max_pages: int | None = None) -> Result:
+        max_pages: int | None = None, keep: bool = False) -> Result:
+    """Extract one PDF. With ``keep`` the pages and blocks stay in ``Result.document``."""
+    rules = rules or load_rules()
     with _fewer_collections():
-        return _run(pdf, rules or load_rules(), password, backend, max_pages)
+        source = open_pdf(pdf, password=password, backend=backend, max_pages=max_pages)
+        reading = _read(source, rules, keep)
+        if reading.late_survey is not None:  # the template showed only after the first pages
+            reading = _read(source, rules, keep, reading.late_survey)
+        source.check_readable()
+        return _assemble(source, rules, reading)
 
 
-def _run(pdf: Path | str, rules: RuleSet, password: str, backend: str, max_pages: int | None) -> Result:
-    parsed = parse_pdf(pdf, password=password, backend=backend, max_pages=max_pages)
-    report = clean_pages(parsed.pages, rules, parsed.glyphs)
-    document = segment(parsed, rules)
-    lexicon = lexicon_for(rules.lexicon)
-    items = normalise(extract_items(document, lexicon.is_known), rules)
+def _read(source: PdfSource, rules: RuleSet, keep: bool, decided: Survey | None = None) -> _Reading:
+    pages = source.pages()
+    cleaner = Cleaner(rules, source.glyphs)
+    ahead = list(islice(pages, SURVEY_PAGES))
+    for page in ahead:
+        cleaner.clean(page)
+    found = decided or survey(ahead, source.metadata, rules)
+    profile = found.profile
+    segmenter = Segmenter(profile, found.body_size) if profile else None
+    extractor = Extractor(profile, found.body_size, lexicon_for(rules.lexicon).is_known) if profile else None
+    stream = FurnitureStream(profile.furniture if profile else FurnitureRules(),
+                             segmenter.protects if segmenter else (lambda line, page: False))
+    document = SegmentedDocument(source.path, source.sha256, source.metadata, 0, found)
+    reading = _Reading(document, Extracted())
+    later_text: list[str] | None = [] if profile is None and decided is None else None
+
+    def settle(page: Page, furniture: list[Line]) -> None:
+        document.furniture += furniture
+        if not page.lines and page.has_images:
+            reading.blank_pages.append(page.number)
+        if keep:
+            document.pages.append(page)
+        if segmenter is not None:
+            segmenter.feed(page)
+            blocks = segmenter.take()
+            extractor.feed(sorted(page.lines, key=lambda ln: (ln.top, ln.x0)), blocks)
+            _kept(document, blocks, keep)
+
+    for page in ahead:
+        for done in stream.push(page):
+            settle(*done)
+    for page in pages:
+        cleaner.clean(page)
+        if later_text is not None:
+            later_text += [line.text for line in page.lines]
+        for done in stream.push(page):
+            settle(*done)
+    for done in stream.flush():
+        settle(*done)
+    if segmenter is not None:
+        last = segmenter.take(final=True)
+        reading.extracted = extractor.finish(last)
+        _kept(document, last, keep)
+    if later_text:
+        late = survey(ahead, source.metadata, rules, later_text)
+        reading.late_survey = late if late.profile is not None else None
+    document.page_count = source.page_count
+    reading.ligature_repairs = cleaner.report.ligature_repairs
+    return reading
+
+
+def _kept(document: SegmentedDocument, blocks: list[Block], keep: bool) -> None:
+    if keep:
+        document.blocks += blocks
+
+
+def _assemble(source: PdfSource, rules: RuleSet, reading: _Reading) -> Result:
+    document = reading.document
+    items = normalise(reading.extracted, rules)
     warnings = list(items.warnings)
     if document.profile is None:
         warnings.insert(0, Warning(kind="unknown_template",
                                    message="no rules profile matched this document; nothing was extracted"))
-    warnings += [Warning(kind="no_text_layer", message=f"page {p.number} has no text layer (scanned?)", page=p.number)
-                 for p in parsed.pages if not p.lines and p.has_images]
+    warnings += [Warning(kind="no_text_layer", message=f"page {number} has no text layer (scanned?)", page=number)
+                 for number in reading.blank_pages]
     info = document_info(document, rules)
     warnings += validate(items.objectives, items.indicators, info.period)
     extraction = Extraction(
-        source=Source(file=parsed.path.name, sha256=parsed.sha256, pages=len(parsed.pages)),
+        source=Source(file=source.path.name, sha256=source.sha256, pages=source.page_count),
         document=info,
         action_areas=items.action_areas, strategic_directions=items.strategic_directions,
         objectives=items.objectives, indicators=items.indicators, warnings=warnings,
         run=RunInfo(program_version=__version__, rules_version=rules.version,
-                    ligature_repairs=report.ligature_repairs),
+                    ligature_repairs=reading.ligature_repairs),
     )
     return Result(extraction=extraction, document=document)
 

@@ -31,26 +31,36 @@ class CleanReport:
     ligature_repairs: int = 0
 
 
-def clean_pages(pages: list[Page], rules: RuleSet, glyphs: GlyphMetrics | None = None) -> CleanReport:
-    """Clean every line of every page in place; returns what was repaired."""
-    repairer = LigatureRepairer(lexicon_for(rules.lexicon), rules.lexicon)
-    glyphs = glyphs or GlyphMetrics()
-    report = CleanReport()
-    for page in pages:
+class Cleaner:
+    """Cleans pages one at a time (in place), counting the words it repairs."""
+
+    def __init__(self, rules: RuleSet, glyphs: GlyphMetrics | None = None) -> None:
+        self.repairer = LigatureRepairer(lexicon_for(rules.lexicon), rules.lexicon)
+        self.glyphs = glyphs or GlyphMetrics()
+        self.report = CleanReport()
+
+    def clean(self, page: Page) -> None:
         cleaned = []
         edges = _vertical_edges(page)
         for line in page.lines:
             words = [piece for word in line.words for piece in _normalise_word(word)]
-            gaps = line_gaps(words, glyphs, repairer.fills, _edges_near(edges, line))
+            gaps = line_gaps(words, self.glyphs, self.repairer.fills, _edges_near(edges, line))
             if words and words[-1].marker_after:
                 gaps.append(Gap(marker="spaced"))  # a glyph was lost at the very end of the line
-            words, repaired = _repair_ligatures(words, repairer, gaps)
-            report.ligature_repairs += repaired
+            words, repaired = _repair_ligatures(words, self.repairer, gaps)
+            self.report.ligature_repairs += repaired
             words = _close_hyphens(words)
             if words:
                 cleaned.append(Line(words=words, page=line.page))
         page.lines = cleaned
-    return report
+
+
+def clean_pages(pages: list[Page], rules: RuleSet, glyphs: GlyphMetrics | None = None) -> CleanReport:
+    """Clean every line of every page in place; returns what was repaired."""
+    cleaner = Cleaner(rules, glyphs)
+    for page in pages:
+        cleaner.clean(page)
+    return cleaner.report
 
 
 def normalise_text(text: str) -> str:

@@ -153,7 +153,7 @@ def explain(pdf: Path, rules_dir: Path | None, password: str, blocks: bool, debu
     from .explain import explain as explain_lines
 
     def action() -> None:
-        lines = explain_lines(run(pdf, load_rules(rules_dir), password=password))
+        lines = explain_lines(run(pdf, load_rules(rules_dir), password=password, keep=True))
         if not blocks:
             start = lines.index("Blocks (page, position, what):")
             end = next(i for i, line in enumerate(lines) if line.startswith("Result:"))

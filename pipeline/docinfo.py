@@ -7,14 +7,14 @@ from collections import Counter
 
 from .models import DocumentInfo, Period
 from .rules import RuleSet, compiled
-from .segment import SegmentedDocument, title_area_text
+from .segment import SegmentedDocument
 from .text import squash
 
 def document_info(doc: SegmentedDocument, rules: RuleSet) -> DocumentInfo:
     profile = doc.profile
-    metadata = doc.parsed.metadata
+    metadata = doc.metadata
     heads = [line.text for line in doc.furniture]
-    first_page = title_area_text(doc.parsed)
+    first_page = doc.survey.title_text
     title_sources = [metadata.get("Title", ""), *heads, first_page]
     patterns = [p for p in (profile.document.title_patterns if profile else [])]
     title = _first_match(patterns, title_sources) or squash(metadata.get("Title", "")) or None
@@ -28,7 +28,7 @@ def document_info(doc: SegmentedDocument, rules: RuleSet) -> DocumentInfo:
             break
     entity_sources = [*heads, metadata.get("Author", ""), metadata.get("Title", ""), metadata.get("Subject", ""), first_page]
     entity = _most_frequent(rules.entities.patterns, entity_sources) or _most_frequent(
-        rules.entities.patterns, [line.text for page in doc.pages for line in page.lines])
+        rules.entities.patterns, doc.survey.sample_lines)
     return DocumentInfo(kind=doc.kind, profile=profile.name if profile else None, title=title,
                         entity=entity, period=period)
 

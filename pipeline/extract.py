@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from .layout import Line, union_bbox
 from .rules import Profile, compiled
-from .segment import AreaBlock, ClassBlock, HeadingBlock, SegmentedDocument, TableBlock, TextBlock
+from .segment import AreaBlock, Block, ClassBlock, HeadingBlock, TableBlock, TextBlock
 from .tables import Row, row_key
 from .text import fold, join_lines, squash
 
@@ -90,24 +91,32 @@ class Extracted:
     issues: list[Issue] = field(default_factory=list)
 
 
-def extract(doc: SegmentedDocument, is_word: callable = None) -> Extracted:  # type: ignore[valid-type]
-    if doc.profile is None:
-        return Extracted()
-    walker = _Walker(doc.profile, is_word)
-    for block in doc.blocks:
-        walker.visit(block)
-    walker.finish()
-    result = walker.result
-    if doc.profile.strategic_directions:
-        lines = [ln for page in doc.pages for ln in sorted(page.lines, key=lambda ln: (ln.top, ln.x0))]
-        result.strategic_directions = strategic_directions(lines, doc.profile, doc.body_size)
-    return result
+class Extractor:
+    """Takes blocks (and, for the strategic directions, the lines) in reading order as pages go by."""
+
+    def __init__(self, profile: Profile, body_size: float, is_word: Callable[[str], bool] | None = None) -> None:
+        self.walker = _Walker(profile, is_word)
+        self.directions = DirectionsReader(profile, body_size) if profile.strategic_directions else None
+
+    def feed(self, lines: list[Line], blocks: list[Block]) -> None:
+        if self.directions is not None:
+            for line in lines:
+                self.directions.feed(line)
+        for block in blocks:
+            self.walker.visit(block)
+
+    def finish(self, blocks: list[Block]) -> Extracted:
+        self.feed([], blocks)
+        result = self.walker.result
+        if self.directions is not None:
+            result.strategic_directions = self.directions.finish()
+        return result
 
 
 class _Walker:
     """Walks the blocks in reading order, remembering the current area, mission and programme."""
 
-    def __init__(self, profile: Profile, is_word) -> None:  # noqa: ANN001
+    def __init__(self, profile: Profile, is_word: Callable[[str], bool] | None) -> None:
         self.profile = profile
         self.is_word = is_word
         self.result = Extracted()
@@ -132,9 +141,6 @@ class _Walker:
                 self.description += block.lines
         elif isinstance(block, TableBlock):
             self._table(block)
-
-    def finish(self) -> None:
-        self.heading = None
 
     def _area(self, block: AreaBlock) -> None:
         self.area = block.number
@@ -256,49 +262,65 @@ def _or_none(text: str | None) -> str | None:
 
 # -- strategic directions --------------------------------------------------------------------
 
-def strategic_directions(lines: list[Line], profile: Profile, body_size: float) -> list[RawDirection]:
-    """Numbered areas ('1. SALUTE ORGANIZZATIVA') with lettered items, after the section heading.
+class DirectionsReader:
+    """Numbered areas ('1. SALUTE ORGANIZZATIVA') with lettered items, after a section heading.
 
-    The first section heading followed (within a few lines) by a numbered area wins; the section
-    ends at the first line that is neither an area, an item, nor an item's wrapped continuation.
+    Lines come in reading order. The first section heading followed (within a few lines) by a
+    numbered area wins; the section ends at the first line that is neither an area, an item, nor an
+    item's wrapped continuation.
     """
-    section = compiled(profile.strategic_directions.section_pattern)
-    for start, line in enumerate(lines):
-        if section.match(line.text):
-            found = _directions_after(lines[start + 1:], profile, body_size)
-            if found:
-                return found
-    return []
 
+    def __init__(self, profile: Profile, body_size: float) -> None:
+        rules = profile.strategic_directions
+        self.section = compiled(rules.section_pattern)
+        self.area_re, self.item_re = compiled(rules.area_pattern), compiled(rules.item_pattern)
+        self.body_size = body_size
+        self.directions: list[RawDirection] = []
+        self.state = "searching"  # searching | reading | done
+        self.lead = 0
+        self.area: tuple[str, str] | None = None
+        self.item: list[Line] = []
+        self.item_code = ""
 
-def _directions_after(lines: list[Line], profile: Profile, body_size: float) -> list[RawDirection]:
-    rules = profile.strategic_directions
-    area_re, item_re = compiled(rules.area_pattern), compiled(rules.item_pattern)
-    directions: list[RawDirection] = []
-    area: tuple[str, str] | None = None
-    item: list[Line] = []
-    item_code = ""
+    def feed(self, line: Line) -> None:
+        if self.state == "done":
+            return
+        if self.state == "reading" and not self._read(line):
+            self._close()
+        if self.state == "searching" and self.section.match(line.text):
+            self.state, self.lead, self.area, self.item = "reading", 0, None, []
 
-    def flush() -> None:
-        if item and area:
-            text = join_lines([item_re.match(item[0].text).group("text"), *(ln.text for ln in item[1:])])
-            directions.append(RawDirection(item_code, area[1], text, item[0].page,
-                                           union_bbox(ln.bbox for ln in item)))
+    def finish(self) -> list[RawDirection]:
+        if self.state == "reading":
+            self._close()
+        return self.directions
 
-    for index, line in enumerate(lines):
-        emphasised = line.bold or line.size >= body_size + 1.5
-        if emphasised and (match := area_re.match(line.text)):
-            flush()
-            item = []
-            area = (match.group("number"), squash(match.group("title")).rstrip(":").strip())
-        elif area and not emphasised and (match := item_re.match(line.text)):
-            flush()
-            item, item_code = [line], f"{area[0]}.{match.group('letter').lower()}"
-        elif item and not emphasised and line.x0 >= item[0].x0 - 2:
-            item.append(line)
-        elif area is None and index < SECTION_LEAD_LINES:
-            continue  # sub-headings between the section heading and its first area
+    def _read(self, line: Line) -> bool:
+        """Take a line of the section; False when it ends the section."""
+        emphasised = line.bold or line.size >= self.body_size + 1.5
+        if emphasised and (match := self.area_re.match(line.text)):
+            self._flush()
+            self.item = []
+            self.area = (match.group("number"), squash(match.group("title")).rstrip(":").strip())
+        elif self.area and not emphasised and (match := self.item_re.match(line.text)):
+            self._flush()
+            self.item, self.item_code = [line], f"{self.area[0]}.{match.group('letter').lower()}"
+        elif self.item and not emphasised and line.x0 >= self.item[0].x0 - 2:
+            self.item.append(line)
+        elif self.area is None and self.lead < SECTION_LEAD_LINES:
+            self.lead += 1  # sub-headings between the section heading and its first area
         else:
-            break
-    flush()
-    return directions
+            return False
+        return True
+
+    def _flush(self) -> None:
+        if self.item and self.area:
+            first = self.item_re.match(self.item[0].text).group("text")
+            text = join_lines([first, *(ln.text for ln in self.item[1:])])
+            self.directions.append(RawDirection(self.item_code, self.area[1], text, self.item[0].page,
+                                                union_bbox(ln.bbox for ln in self.item)))
+        self.item = []
+
+    def _close(self) -> None:
+        self._flush()
+        self.state = "done" if self.directions else "searching"

@@ -2,7 +2,8 @@
 
 A backend (``backends.py``) reads characters and rectangles page by page; this module groups them
 into lines and turns failures of the PDF library into the one-line errors of ``errors.py``.
-Pages are read one at a time and released, so memory stays flat in the page count.
+``PdfSource.pages()`` yields one page at a time, so that a reader can keep memory flat in the
+page count.
 """
 
 from __future__ import annotations
@@ -66,29 +67,63 @@ def count_pages(path: Path, password: str = "") -> int:
             raise _classify_pdf_error(path, exc, password) from exc
 
 
-def parse_pdf(path: Path | str, password: str = "", backend: str = "pdfium",
-              max_pages: int | None = None) -> ParsedDocument:
-    """Read a PDF into pages. A document PDFium cannot open is read by pdfminer, which opens more
-    damaged files and names their damage better."""
+@dataclass(slots=True)
+class PdfSource:
+    """An opened PDF, read page by page: ``pages()`` yields each page once, built on demand.
+
+    ``metadata`` is filled when reading starts, ``glyphs`` as pages go by; ``page_count`` and
+    ``text_pages`` are known once every page has been read.
+    """
+
+    path: Path
+    sha256: str
+    password: str
+    backend: str
+    metadata: dict[str, str] = field(default_factory=dict)
+    glyphs: GlyphMetrics = field(default_factory=GlyphMetrics)
+    page_count: int = 0
+    text_pages: int = 0
+
+    def pages(self) -> Iterator[Page]:
+        self.page_count = self.text_pages = 0
+        raw_pages = BACKENDS[self.backend](self.path, self.password, self.metadata)
+        for raw in _guarded(raw_pages, self.path, self.password):
+            self.glyphs.add(raw.chars)
+            page = _build_page(raw)
+            self.page_count += 1
+            self.text_pages += bool(page.lines)
+            yield page
+
+    def check_readable(self) -> None:
+        """After reading: refuse a PDF without pages, or without any text (a scan)."""
+        if not self.page_count:
+            raise NoPagesError(f"{self.path}: the PDF has no pages")
+        if not self.text_pages:
+            raise NoTextLayerError(f"{self.path}: no text layer on any of its {self.page_count} pages "
+                                   "(a scan? run OCR first, e.g. ocrmypdf -l ita)")
+
+
+def open_pdf(path: Path | str, password: str = "", backend: str = "pdfium",
+             max_pages: int | None = None) -> PdfSource:
+    """Check a file and open it for reading. A document PDFium cannot open is read by pdfminer,
+    which opens more damaged files and names their damage better."""
     path = Path(path)
     check_is_pdf(path)
     if max_pages is not None and (count := count_pages(path, password)) > max_pages:
         raise TooManyPagesError(f"{path}: {count} pages, more than the limit of {max_pages} (--max-pages)")
     if backend == "pdfium" and not _pdfium_opens(path, password):
         backend = "pdfplumber"
-    read_pages = BACKENDS[backend]
-    metadata: dict[str, str] = {}
-    glyphs = GlyphMetrics()
-    pages = []
-    for raw in _guarded(read_pages(path, password, metadata), path, password):
-        glyphs.add(raw.chars)
-        pages.append(_build_page(raw))
-    if not pages:
-        raise NoPagesError(f"{path}: the PDF has no pages")
-    if not any(page.lines for page in pages):
-        raise NoTextLayerError(f"{path}: no text layer on any of its {len(pages)} pages "
-                               "(a scan? run OCR first, e.g. ocrmypdf -l ita)")
-    return ParsedDocument(path=path, sha256=sha256_of(path), pages=pages, metadata=metadata, glyphs=glyphs)
+    return PdfSource(path=path, sha256=sha256_of(path), password=password, backend=backend)
+
+
+def parse_pdf(path: Path | str, password: str = "", backend: str = "pdfium",
+              max_pages: int | None = None) -> ParsedDocument:
+    """Read a whole PDF into memory (the extraction itself streams, see ``api.py``)."""
+    source = open_pdf(path, password, backend, max_pages)
+    pages = list(source.pages())
+    source.check_readable()
+    return ParsedDocument(path=source.path, sha256=source.sha256, pages=pages, metadata=source.metadata,
+                          glyphs=source.glyphs)
 
 
 def _pdfium_opens(path: Path, password: str) -> bool:

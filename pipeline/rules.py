@@ -76,7 +76,8 @@ class FurnitureRules(StrictModel):
 
     edge_band: float = Field(0.12, description="fraction of page height scanned at top and bottom")
     edge_lines: int = Field(2, description="how many outermost lines per edge may be furniture")
-    min_repeat_ratio: float = Field(0.3, description="share of pages a text must repeat on")
+    min_repeat_ratio: float = Field(
+        0.45, description="share of the neighbouring pages a text must repeat on (odd/even headers: half)")
     page_number_patterns: list[RegexStr] = Field(
         default_factory=lambda: [r"^(pag(ina|\.)?\s*)?\d{1,4}(\s*(di|/|of)\s*\d{1,4})?$"]
     )

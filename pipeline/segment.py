@@ -1,7 +1,7 @@
 """Stage 3, segment: which template the document follows, and its blocks in reading order.
 
-The profile is chosen by ``detect.py``; running headers and footers are removed
-(``furniture.py``); then every page's lines are cut into blocks:
+The profile is chosen by ``detect.py`` from the first pages (``survey``); then every page's lines,
+running headers and footers removed (``furniture.py``), are cut into blocks, page after page:
 
 * ``HeadingBlock``  an emphasised line opening with a code, plus its wrapped continuation lines;
 * ``AreaBlock``     an action-area band ('... AZIONE 3'), title lines gathered from the band;
@@ -17,13 +17,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal, Union
 
 from .detect import Detection, detect_profile
-from .furniture import remove_furniture
-from .layout import Line, Page, Rect, Word, union_bbox
-from .parse import ParsedDocument
-from .rules import FurnitureRules, Profile, RuleSet, TableRules, compiled
+from .layout import Line, Page, Rect, Word
+from .rules import Profile, RuleSet, TableRules, compiled
+from .text import fold
 from .tables import Band, Header, Row, column_bands, match_header, read_rows, row_key, split_cells
 
 TableKind = Literal["indicators", "owner"]
@@ -68,46 +68,63 @@ class TextBlock:
 Block = Union[HeadingBlock, AreaBlock, ClassBlock, TableBlock, TextBlock]
 
 
+SURVEY_PAGES = 40
+"""The pages read before deciding the template and the body type size."""
+
+
 @dataclass(slots=True)
-class SegmentedDocument:
-    parsed: ParsedDocument
-    profile: Profile | None
+class Survey:
+    """What the first pages say about the whole document."""
+
     detection: Detection
-    blocks: list[Block]
-    furniture: list[Line]
     body_size: float
+    title_text: str          # where a document names itself: metadata title and first page
+    sample_lines: list[str]  # the text of the first pages
 
     @property
-    def pages(self) -> list[Page]:
-        return self.parsed.pages
+    def profile(self) -> Profile | None:
+        return self.detection.chosen
+
+
+def survey(pages: list[Page], metadata: dict[str, str], rules: RuleSet,
+           more_text: list[str] = ()) -> Survey:
+    """Decide the template from the first pages (and ``more_text`` of later ones, if read)."""
+    first_page = pages[0].lines[:20] if pages else []
+    title_text = "\n".join([metadata.get("Title", ""), *(line.text for line in first_page)])
+    lines = [line.text for page in pages for line in page.lines]
+    detection = detect_profile(title_text, "\n".join([*lines, *more_text]), rules)
+    return Survey(detection, _body_font_size(pages), title_text, lines)
+
+
+@dataclass(slots=True)
+class SegmentedDocument:
+    """The document as segmented: its survey, its furniture and (when kept, for ``explain``) its
+    pages and blocks."""
+
+    path: Path
+    sha256: str
+    metadata: dict[str, str]
+    page_count: int
+    survey: Survey
+    furniture: list[Line] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    pages: list[Page] = field(default_factory=list)
+
+    @property
+    def profile(self) -> Profile | None:
+        return self.survey.profile
+
+    @property
+    def detection(self) -> Detection:
+        return self.survey.detection
+
+    @property
+    def body_size(self) -> float:
+        return self.survey.body_size
 
     @property
     def kind(self) -> str:
         return self.profile.kind if self.profile else "unknown"
-
-
-def title_area_text(parsed: ParsedDocument) -> str:
-    """Text where a document names itself: metadata title and the first page."""
-    first_page = parsed.pages[0].lines[:20] if parsed.pages else []
-    return "\n".join([parsed.metadata.get("Title", ""), *(line.text for line in first_page)])
-
-
-def body_text(parsed: ParsedDocument) -> str:
-    return "\n".join(line.text for page in parsed.pages for line in page.lines)
-
-
-def segment(parsed: ParsedDocument, rules: RuleSet) -> SegmentedDocument:
-    detection = detect_profile(title_area_text(parsed), body_text(parsed), rules)
-    profile = detection.chosen
-    body_size = _body_font_size(parsed.pages)
-    if profile is None:
-        furniture = remove_furniture(parsed.pages, FurnitureRules())
-        return SegmentedDocument(parsed, None, detection, [], furniture, body_size)
-    segmenter = _Segmenter(profile, body_size)
-    furniture = remove_furniture(parsed.pages, profile.furniture,
-                                 protected=lambda line, page: segmenter.table_header([line], page.rects) is not None)
-    blocks = segmenter.run(parsed.pages)
-    return SegmentedDocument(parsed, profile, detection, blocks, furniture, body_size)
 
 
 def _body_font_size(pages: list[Page]) -> float:
@@ -130,7 +147,10 @@ def segments_of(line: Line, gap_factor: float = 1.5) -> list[Line]:
     return [Line(words=words, page=line.page) for words in parts]
 
 
-class _Segmenter:
+class Segmenter:
+    """Cuts pages into blocks, one page at a time (``feed``); ``take`` hands over the finished
+    blocks — all but the last, which a table or text on the next page may still continue."""
+
     def __init__(self, profile: Profile, body_size: float) -> None:
         self.profile = profile
         self.body_size = body_size
@@ -144,6 +164,26 @@ class _Segmenter:
         self.tables: list[tuple[TableKind, TableRules]] = [
             (kind, table) for kind, table in (("indicators", ind), ("owner", profile.owner_table)) if table]
         self._headers: dict[tuple, tuple[TableKind, TableRules, Header] | None] = {}
+        self.row_labels = [fold(label) for label in ind.department_row_labels] if ind else []
+        self.blocks: list[Block] = []
+
+    def protects(self, line: Line, page: Page) -> bool:
+        """Lines that are structure, however often they repeat at a page's edge, are never running
+        headers or footers: table headers, headings, table rows opening with a code or a row label."""
+        first = line.words[0].text
+        return bool(self.table_header([line], page.rects) is not None or self.heading_match(line)
+                    or (self.code is not None and self.code.match(first))
+                    or any(fold(line.text).startswith(label) for label in self.row_labels))
+
+    def feed(self, page: Page) -> None:
+        lines = sorted(page.lines, key=lambda ln: (ln.top, ln.x0))
+        consumed = self._area_bands(lines, page, self.blocks)
+        self._walk(lines, consumed, page, self.blocks)
+        self._headers.clear()  # keyed by line identity: only good for the page at hand
+
+    def take(self, final: bool = False) -> list[Block]:
+        done, self.blocks = (self.blocks, []) if final else (self.blocks[:-1], self.blocks[-1:])
+        return done
 
     # -- line classification ---------------------------------------------------------------
 
@@ -181,15 +221,7 @@ class _Segmenter:
         return bool(self.heading_match(line) or self.class_match(line) or self.marker_segment(line)
                     or self.table_header(lines[index:index + 2], rects))
 
-    # -- walking the pages -----------------------------------------------------------------
-
-    def run(self, pages: list[Page]) -> list[Block]:
-        blocks: list[Block] = []
-        for page in pages:
-            lines = sorted(page.lines, key=lambda ln: (ln.top, ln.x0))
-            consumed = self._area_bands(lines, page, blocks)
-            self._walk(lines, consumed, page, blocks)
-        return blocks
+    # -- walking a page ----------------------------------------------------------------------
 
     def _area_bands(self, lines: list[Line], page: Page, blocks: list[Block]) -> dict[int, AreaBlock]:
         """Find action-area bands first: their title lines sit above and below the marker."""
@@ -376,5 +408,5 @@ def _region_bottom(header_box: tuple[float, float, float, float], rects: list[Re
     return region
 
 
-__all__ = ["AreaBlock", "Block", "ClassBlock", "HeadingBlock", "SegmentedDocument", "TableBlock", "TextBlock",
-           "segment", "segments_of", "union_bbox"]
+__all__ = ["AreaBlock", "Block", "ClassBlock", "HeadingBlock", "SegmentedDocument", "Segmenter", "Survey",
+           "TableBlock", "TextBlock", "segments_of", "survey"]

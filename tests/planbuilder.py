@@ -77,6 +77,7 @@ class Layout:
     extra_space: float = 0.0        # vertical space added before each objective (moves page breaks)
     split_rows: bool = False        # a wrapped row may break across two pages
     labels: tuple[tuple[str, str], ...] = ()  # other wordings of table header labels (key, label)
+    preamble_pages: int = 0         # pages of narrative before the plan's first table
 
     @property
     def pagesize(self) -> tuple[float, float]:
@@ -366,10 +367,19 @@ def render_dup(content: dict, layout: Layout, path: Path) -> Path:
     return _render(_dup, content, layout, path)
 
 
+def _preamble(flow: _Flow, pages: int) -> None:
+    """Pages of narrative (nothing a template is recognised by), for late template detection."""
+    text = ("Il presente documento illustra il contesto normativo e organizzativo dell'ente, la "
+            "programmazione delle attività e il quadro delle risorse disponibili per il triennio. ") * 6
+    while flow.pages <= pages:
+        flow.paragraph(text)
+
+
 def _pap(content: dict, layout: Layout, path: Path, total: int) -> _Flow:
     doc = content["document"]
     flow = _Flow(layout, doc["title"], doc["entity"], path, total=total)
     flow.paragraph(doc["title"], size=16, bold=True, damaged=False, after=10)
+    _preamble(flow, layout.preamble_pages)
     flow.paragraph("1) NORMATIVA E AMBITI DI AZIONE", size=12, bold=True, damaged=False)
     flow.paragraph("Il Piano triennale delle azioni positive individua le azioni finalizzate all'attuazione dei "
                    "principi di parità e pari opportunità. La direttiva prevede cinque ambiti di azione.")
@@ -452,6 +462,7 @@ def _dup(content: dict, layout: Layout, path: Path, total: int) -> _Flow:
     flow = _Flow(layout, doc["title"], doc["entity"], path, total=total)
     flow.paragraph(doc["title"], size=18, bold=True, damaged=False, after=12)
     flow.paragraph(doc["entity"], size=12, damaged=False)
+    _preamble(flow, layout.preamble_pages)
     flow.new_page()
     mission = programme = None
     for objective in content["objectives"]:
@@ -489,6 +500,7 @@ VARIANTS: list[Layout] = [
             widths=(0.07, 0.51, 0.11, 0.11, 0.20),
             labels=(("description", "Descrizione indicatore"), ("target", "Target"), ("actual", "Valore raggiunto"),
                     ("political_owner", "Assessore di riferimento"), ("department", "Centro di Responsabilità"))),
+    replace(BASE, name="long-preamble", preamble_pages=45),  # the template shows after the first 40 pages
     replace(BASE, name="damage-space", damage="space", font="vera"),
     replace(BASE, name="damage-gap", damage="gap", portrait=True),
     replace(BASE, name="damage-cid", damage="cid", font="vera"),
