@@ -28,7 +28,7 @@ from .errors import InputNotFoundError, PlanExtractError, TimeoutError_
 from .export import INDICATOR_COLUMNS, OBJECTIVE_COLUMNS, indicator_rows, objective_rows, to_csv, write_atomic
 from .models import Extraction
 from .parse import sha256_of
-from .rules import load_rules
+from .rules import RuleSet, load_rules
 
 MANIFEST_COLUMNS = ["file", "output", "sha256", "status", "error_kind", "message", "pages", "objectives",
                     "indicators", "warnings", "seconds", "action", "program_version", "rules_version", "options"]
@@ -114,7 +114,7 @@ def output_stems(paths: list[Path]) -> dict[Path, str]:
 
 # -- one task (in a worker) --------------------------------------------------------------------
 
-_RULES_CACHE: dict[str | None, object] = {}
+_RULES_CACHE: dict[str | None, RuleSet] = {}  # per worker process: rules are loaded once
 
 
 def process(task: Task, settings: Settings) -> Row:

@@ -6,7 +6,7 @@ import json
 import sys
 import traceback
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
 import click
 
@@ -15,26 +15,31 @@ from .errors import EXIT_CODES, PlanExtractError
 from .rules import load_rules
 
 BACKEND_CHOICE = click.Choice(["pdfium", "pdfplumber"])
+T = TypeVar("T")
 
 
-def _fail(error: BaseException, debug: bool) -> None:
+def _report(error: BaseException, debug: bool, subject: object = "") -> int:
+    """Print one line for a failure (and the traceback with --debug); return its exit code."""
     if debug:
         traceback.print_exception(error)
     if isinstance(error, PlanExtractError):
         click.echo(f"error: {error}", err=True)
-        sys.exit(error.exit_code)
-    click.echo(f"error: internal error: {type(error).__name__}: {error} (rerun with --debug for details)", err=True)
-    sys.exit(1)
+        return error.exit_code
+    where = f"{subject}: " if subject else ""
+    click.echo(f"error: {where}internal error: {type(error).__name__}: {error} "
+               "(rerun with --debug for details)", err=True)
+    return 1
 
 
-def _guard(action: Callable[[], None], debug: bool) -> None:
+def _guard(action: Callable[[], T], debug: bool) -> T:
+    """Run ``action``; any failure becomes one line and an exit code."""
     try:
-        action()
+        return action()
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
-    except Exception as error:  # noqa: BLE001 (every failure becomes one line and an exit code)
-        _fail(error, debug)
+    except Exception as error:  # noqa: BLE001
+        sys.exit(_report(error, debug))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -69,9 +74,7 @@ def extract(pdfs: tuple[Path, ...], output: str, rules_dir: Path | None, passwor
 
     if output == "-" and len(pdfs) != 1:
         raise click.UsageError("-o - prints one document: give exactly one PDF")
-    rules_holder: list = []
-    _guard(lambda: rules_holder.append(load_rules(rules_dir)), debug)
-    rules = rules_holder[0]
+    rules = _guard(lambda: load_rules(rules_dir), debug)
     status = 0
     for pdf in pdfs:
         try:
@@ -86,14 +89,8 @@ def extract(pdfs: tuple[Path, ...], output: str, rules_dir: Path | None, passwor
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
-        except Exception as error:  # noqa: BLE001
-            if debug:
-                traceback.print_exception(error)
-            code = error.exit_code if isinstance(error, PlanExtractError) else 1
-            message = str(error) if isinstance(error, PlanExtractError) else (
-                f"{pdf}: internal error: {type(error).__name__}: {error} (rerun with --debug)")
-            click.echo(f"error: {message}", err=True)
-            status = code
+        except Exception as error:  # noqa: BLE001 (one bad file must not stop the others)
+            status = _report(error, debug, pdf)
     sys.exit(status)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -57,7 +58,7 @@ def manifest(out):
 def test_every_file_gets_its_status(first_run, mixed_folder):
     out, result = first_run
     assert result.exit_code == 14, result.output  # some files failed: listed in the manifest
-    rows = {str(__import__("pathlib").Path(r["file"]).relative_to(mixed_folder)): r for r in manifest(out)}
+    rows = {str(Path(r["file"]).relative_to(mixed_folder)): r for r in manifest(out)}
     assert {name: (row["status"], row["error_kind"]) for name, row in rows.items()} == EXPECTED
     assert all(row["message"].startswith(row["file"]) for row in rows.values() if row["status"] == "failed")
     assert rows["pap-2022-2024.pdf"]["indicators"] == "54" and rows["pap-2022-2024.pdf"]["pages"] == "23"
