@@ -19,8 +19,12 @@ from pathlib import Path
 from typing import Iterator
 
 from . import __version__
+from .catalog import Catalog
 from .clean import Cleaner
+from .compare import Comparison
+from .compare import compare as compare_extractions
 from .docinfo import document_info
+from .errors import NotAnExtractionError
 from .export import write_outputs
 from .extract import Extracted, Extractor
 from .furniture import FurnitureStream
@@ -31,6 +35,7 @@ from .normalise import normalise
 from .parse import PdfSource, open_pdf
 from .rules import FurnitureRules, RuleSet, load_rules
 from .segment import SURVEY_PAGES, Block, SegmentedDocument, Segmenter, Survey, survey
+from .report import write_comparison
 from .validate import validate
 
 
@@ -164,7 +169,40 @@ def extract(pdf: Path | str, rules: RuleSet | Path | str | None = None, password
 
 def extract_to(pdf: Path | str, out_dir: Path | str, rules: RuleSet | Path | str | None = None,
                password: str = "", backend: str = "pdfium", max_pages: int | None = None,
-               stem: str | None = None) -> tuple[Extraction, dict[str, Path]]:
-    """Extract and write ``STEM.json`` + the two CSV files into ``out_dir``."""
+               stem: str | None = None, formats: tuple[str, ...] = ("csv",),
+               db: Path | str | None = None) -> tuple[Extraction, dict[str, Path]]:
+    """Extract and write ``STEM.json`` and the tables into ``out_dir`` (and into the catalog ``db``)."""
     extraction = extract(pdf, rules, password=password, backend=backend, max_pages=max_pages)
-    return extraction, write_outputs(extraction, Path(out_dir), stem)
+    paths = write_outputs(extraction, Path(out_dir), stem, formats)
+    if db is not None:
+        with Catalog(db) as catalog:
+            catalog.store(extraction)
+    return extraction, paths
+
+
+def load_plan(reference: Extraction | Path | str, rules: RuleSet | Path | str | None = None,
+              db: Path | str | None = None, **options) -> Extraction:
+    """A plan to compare: an Extraction, a PDF, an extraction JSON, or a document id of the catalog."""
+    if isinstance(reference, Extraction):
+        return reference
+    path = Path(reference)
+    if path.suffix.lower() == ".json" and path.is_file():
+        try:
+            return Extraction.model_validate_json(path.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise NotAnExtractionError(
+                f"{path}: not an extraction JSON of planextract ({str(exc).splitlines()[0]})") from exc
+    if db is not None and not path.is_file():
+        with Catalog(db) as catalog:
+            return catalog.load(str(reference))
+    return extract(path, rules, **options)
+
+
+def compare(old: Extraction | Path | str, new: Extraction | Path | str, rules: RuleSet | Path | str | None = None,
+            db: Path | str | None = None, out_dir: Path | str | None = None, **options) -> Comparison:
+    """What changed from the ``old`` plan to the ``new`` one (each as ``load_plan`` takes it);
+    with ``out_dir``, also writes changes.json, changes.csv and report.html there."""
+    comparison = compare_extractions(load_plan(old, rules, db, **options), load_plan(new, rules, db, **options))
+    if out_dir is not None:
+        write_comparison(comparison, Path(out_dir))
+    return comparison

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import __version__
+from .catalog import Catalog
+from .datapackage import require_parquet, write_data_package, write_parquet
 from .errors import InputNotFoundError, PlanExtractError, TimeoutError_
 from .export import INDICATOR_COLUMNS, OBJECTIVE_COLUMNS, indicator_rows, objective_rows, to_csv, write_atomic
 from .models import Extraction
@@ -45,11 +47,13 @@ class Settings:
     password: str = ""
     max_pages: int | None = None
     timeout: float | None = None
+    formats: tuple[str, ...] = ("csv",)
 
     @property
     def fingerprint(self) -> str:
         """The options that change a result (not the timeout: a finished file is finished)."""
-        return f"backend={self.backend};max_pages={self.max_pages};password={'yes' if self.password else 'no'}"
+        return (f"backend={self.backend};max_pages={self.max_pages};password={'yes' if self.password else 'no'};"
+                f"formats={','.join(sorted(self.formats))}")
 
 
 @dataclass
@@ -134,7 +138,7 @@ def process(task: Task, settings: Settings) -> Row:
         result = run_pipeline(path, rules, password=settings.password, backend=settings.backend,
                               max_pages=settings.max_pages)
         extraction = result.extraction
-        write_outputs(extraction, Path(settings.out_dir), task.output)
+        write_outputs(extraction, Path(settings.out_dir), task.output, settings.formats)
         _fill(row, extraction)
     except PlanExtractError as error:
         row.status, row.error_kind, row.message = "failed", error.kind, str(error)
@@ -315,8 +319,9 @@ class BatchReport:
 
 def run_batch(inputs: Iterable[str], out_dir: Path | str, workers: int | None = None, force: bool = False,
               scheduler: str | None = None, progress: Callable[[Row, int, int], None] | None = None,
-              **options) -> BatchReport:
+              db: Path | str | None = None, **options) -> BatchReport:
     """Extract every PDF of ``inputs`` into ``out_dir``; see the module docstring."""
+    require_parquet(options.get("formats", ()))
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     settings = Settings(out_dir=str(out), **options)
@@ -361,7 +366,9 @@ def run_batch(inputs: Iterable[str], out_dir: Path | str, workers: int | None = 
                                        message="interrupted before this file was done", action=""))
     ordered = _ordered(rows, paths)
     write_manifest(out, ordered)
-    write_combined(out, ordered)
+    write_combined(out, ordered, settings.formats)
+    if db is not None:
+        catalog_documents(out, ordered, db)
     counts: dict[str, int] = {}
     for row in ordered:
         counts[row.status] = counts.get(row.status, 0) + 1
@@ -407,15 +414,34 @@ def read_manifest(out: Path) -> list[Row]:
         return []  # an unreadable manifest only means nothing is reused
 
 
-def write_combined(out: Path, rows: list[Row]) -> None:
-    """``objectives.csv`` and ``indicators.csv`` over every extracted document, with a ``document`` column."""
-    objectives, indicators = [], []
+def _extractions(out: Path, rows: list[Row]) -> Iterator[tuple[Row, Extraction]]:
     for row in rows:
         path = out / f"{row.output}.json"
-        if row.status not in {"ok", "partial"} or not path.is_file():
-            continue
-        extraction = Extraction.model_validate_json(path.read_text(encoding="utf-8"))
+        if row.status in {"ok", "partial"} and path.is_file():
+            yield row, Extraction.model_validate_json(path.read_text(encoding="utf-8"))
+
+
+def write_combined(out: Path, rows: list[Row], formats: tuple[str, ...] = ("csv",)) -> None:
+    """The tables of every extracted document together, with a ``document`` column: ``objectives.csv``,
+    ``indicators.csv`` and their ``datapackage.json`` (csv), ``objectives.parquet``, ``indicators.parquet``."""
+    objectives, indicators = [], []
+    for row, extraction in _extractions(out, rows):
         objectives += [{"document": row.output, **item} for item in objective_rows(extraction)]
         indicators += [{"document": row.output, **item} for item in indicator_rows(extraction)]
-    write_atomic(out / "objectives.csv", to_csv(objectives, ["document", *OBJECTIVE_COLUMNS]))
-    write_atomic(out / "indicators.csv", to_csv(indicators, ["document", *INDICATOR_COLUMNS]))
+    if "csv" in formats:
+        write_atomic(out / "objectives.csv", to_csv(objectives, ["document", *OBJECTIVE_COLUMNS]))
+        write_atomic(out / "indicators.csv", to_csv(indicators, ["document", *INDICATOR_COLUMNS]))
+        write_data_package(out / "datapackage.json", out.name, out / "objectives.csv", out / "indicators.csv",
+                           with_document=True)
+    if "parquet" in formats:
+        write_parquet(out / "objectives.parquet", "objectives", objectives, with_document=True)
+        write_parquet(out / "indicators.parquet", "indicators", indicators, with_document=True)
+
+
+def catalog_documents(out: Path, rows: list[Row], db: Path | str) -> None:
+    """Store the documents extracted by this run (and any reused one the catalog lacks)."""
+    with Catalog(db) as catalog:
+        present = {row["document_id"] for row in catalog.documents()}
+        wanted = [row for row in rows if row.action == "extracted" or row.sha256 not in present]
+        for _, extraction in _extractions(out, wanted):
+            catalog.store(extraction)

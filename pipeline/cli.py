@@ -15,6 +15,7 @@ from .errors import EXIT_CODES, PlanExtractError
 from .rules import load_rules
 
 BACKEND_CHOICE = click.Choice(["pdfium", "pdfplumber"])
+FORMAT_CHOICE = click.Choice(["csv", "parquet"])
 T = TypeVar("T")
 
 
@@ -58,20 +59,27 @@ def main() -> None:
 @click.option("--backend", type=BACKEND_CHOICE, default="pdfium", show_default=True,
               help="PDF reader: pdfium (fast) or pdfplumber; both give the same extraction")
 @click.option("--max-pages", type=click.IntRange(min=1), default=None, help="refuse files with more pages")
+@click.option("--format", "formats", type=FORMAT_CHOICE, multiple=True, default=("csv",), show_default=True,
+              help="tables to write besides the JSON (repeat for both)")
+@click.option("--db", type=click.Path(path_type=Path), default=None, help="also store into this SQLite catalog")
 @click.option("--debug", is_flag=True, help="show tracebacks")
 def extract(pdfs: tuple[Path, ...], output: str, rules_dir: Path | None, password: str, backend: str,
-            max_pages: int | None, debug: bool) -> None:
-    """Extract PDFS into OUTPUT/STEM.json, STEM.objectives.csv and STEM.indicators.csv.
+            max_pages: int | None, formats: tuple[str, ...], db: Path | None, debug: bool) -> None:
+    """Extract PDFS into OUTPUT/STEM.json, STEM.objectives.csv, STEM.indicators.csv and
+    STEM.datapackage.json (with --format parquet: STEM.objectives.parquet, STEM.indicators.parquet).
 
     \b
     Exit codes: 0 ok, 1 internal error, 2 usage, 3 file not found, 4 not a PDF,
     5 encrypted, 6 corrupt, 7 no text layer, 8 invalid rules, 9 cannot write output,
-    10 empty file, 11 no pages, 12 too many pages (--max-pages).
+    10 empty file, 11 no pages, 12 too many pages (--max-pages), 16 pyarrow missing.
     With several PDFs, every file is attempted; the exit code is that of the last failure.
     """
     from .api import extract as run_extract
+    from .catalog import Catalog
+    from .datapackage import require_parquet
     from .export import to_json, write_outputs
 
+    _guard(lambda: require_parquet(formats), debug)
     if output == "-" and len(pdfs) != 1:
         raise click.UsageError("-o - prints one document: give exactly one PDF")
     rules = _guard(lambda: load_rules(rules_dir), debug)
@@ -79,10 +87,13 @@ def extract(pdfs: tuple[Path, ...], output: str, rules_dir: Path | None, passwor
     for pdf in pdfs:
         try:
             extraction = run_extract(pdf, rules, password=password, backend=backend, max_pages=max_pages)
+            if db is not None:
+                with Catalog(db) as catalog:
+                    catalog.store(extraction)
             if output == "-":
                 click.echo(to_json(extraction), nl=False)
             else:
-                paths = write_outputs(extraction, Path(output))
+                paths = write_outputs(extraction, Path(output), formats=formats)
                 click.echo(f"{pdf}: {extraction.document.kind}, {len(extraction.objectives)} objectives, "
                            f"{len(extraction.indicators)} indicators, {len(extraction.warnings)} warnings "
                            f"-> {paths['json']}", err=True)
@@ -106,10 +117,13 @@ def extract(pdfs: tuple[Path, ...], output: str, rules_dir: Path | None, passwor
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None, help="rules directory")
 @click.option("--password", default="", help="password for encrypted PDFs")
 @click.option("--backend", type=BACKEND_CHOICE, default="pdfium", show_default=True)
+@click.option("--format", "formats", type=FORMAT_CHOICE, multiple=True, default=("csv",), show_default=True,
+              help="tables to write besides the JSON (repeat for both)")
+@click.option("--db", type=click.Path(path_type=Path), default=None, help="also store into this SQLite catalog")
 @click.option("--debug", is_flag=True, help="show tracebacks")
 def batch(inputs: tuple[str, ...], output: Path, workers: int | None, timeout: float | None, max_pages: int | None,
           force: bool, scheduler: str | None, rules_dir: Path | None, password: str, backend: str,
-          debug: bool) -> None:
+          formats: tuple[str, ...], db: Path | None, debug: bool) -> None:
     """Extract every PDF of INPUTS (files, folders searched recursively, glob patterns) into OUTPUT.
 
     \b
@@ -124,8 +138,9 @@ def batch(inputs: tuple[str, ...], output: Path, workers: int | None, timeout: f
     def action() -> None:
         with BatchProgress() as progress:
             report = run_batch(inputs, output, workers=workers, force=force, scheduler=scheduler,
-                               progress=progress.update, rules_dir=str(rules_dir) if rules_dir else None,
-                               backend=backend, password=password, max_pages=max_pages, timeout=timeout)
+                               progress=progress.update, db=db, rules_dir=str(rules_dir) if rules_dir else None,
+                               backend=backend, password=password, max_pages=max_pages, timeout=timeout,
+                               formats=tuple(sorted(set(formats))))
         reused = sum(1 for row in report.rows if row.action == "reused")
         summary = ", ".join(f"{count} {status}" for status, count in sorted(report.counts.items()))
         click.echo(f"{len(report.rows)} files: {summary} ({reused} reused from an earlier run); "
@@ -158,6 +173,59 @@ def explain(pdf: Path, rules_dir: Path | None, password: str, blocks: bool, debu
         click.echo("\n".join(lines))
 
     _guard(action, debug)
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("-o", "--output", "output", default="output/compare", show_default=True,
+              type=click.Path(path_type=Path), help="directory for changes.json, changes.csv, report.html")
+@click.option("--db", type=click.Path(path_type=Path), default=None,
+              help="catalog: OLD and NEW may then be document ids (or their first characters)")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None, help="rules directory")
+@click.option("--backend", type=BACKEND_CHOICE, default="pdfium", show_default=True)
+@click.option("--debug", is_flag=True, help="show tracebacks")
+def compare(old: str, new: str, output: Path, db: Path | None, rules_dir: Path | None, backend: str,
+            debug: bool) -> None:
+    """What changed from the OLD plan to the NEW one (each a PDF, an extraction JSON or a catalog id).
+
+    Objectives and indicators added, removed and renumbered, and every field that changed, in
+    OUTPUT/changes.json, OUTPUT/changes.csv and OUTPUT/report.html; a summary on the terminal.
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from .api import compare as run_compare
+
+    def action() -> None:
+        comparison = run_compare(old, new, rules=load_rules(rules_dir), db=db, out_dir=output, backend=backend)
+        table = Table(title=f"{old} → {new}")
+        table.add_column("")
+        kinds = ("added", "removed", "renumbered", "changed")
+        for kind in kinds:
+            table.add_column(kind, justify="right")
+        for group, counts in comparison.counts().items():
+            table.add_row(group, *(str(counts.get(kind, 0)) for kind in kinds))
+        Console(stderr=True).print(table)
+        click.echo(f"{len(comparison.changes)} changes -> {output / 'report.html'}", err=True)
+
+    _guard(action, debug)
+
+
+@main.command()
+@click.option("--db", type=click.Path(path_type=Path, exists=True), required=True, help="SQLite catalog")
+def documents(db: Path) -> None:
+    """List the documents of a catalog (their ids are what `compare --db` takes)."""
+    from .catalog import Catalog
+
+    def action() -> None:
+        with Catalog(db) as catalog:
+            for row in catalog.documents():
+                period = f"{row['period_from'] or ''}-{row['period_to'] or ''}"
+                click.echo(f"{row['document_id'][:12]}  {row['kind']:7}  {period:9}  {row['objectives']:5} obj "
+                           f"{row['indicators']:6} ind  {row['file']}  {row['title'] or ''}")
+
+    _guard(action, False)
 
 
 @main.command()

@@ -70,6 +70,23 @@ class TimeoutError_(PlanExtractError):  # noqa: N801 (the builtin TimeoutError i
     kind = "timeout"
 
 
+class CatalogError(PlanExtractError):
+    exit_code = 15
+    kind = "catalog"
+
+
+class MissingDependencyError(PlanExtractError):
+    exit_code = 16
+    kind = "missing_dependency"
+
+
+class NotAnExtractionError(PlanExtractError):
+    """A JSON given to ``compare`` that is not an extraction written by planextract."""
+    exit_code = 17
+    kind = "not_an_extraction"
+
+
 ERRORS = (PlanExtractError, InputNotFoundError, NotAPdfError, EncryptedPdfError, CorruptPdfError,
-          NoTextLayerError, RulesError, OutputError, EmptyFileError, NoPagesError, TooManyPagesError, TimeoutError_)
+          NoTextLayerError, RulesError, OutputError, EmptyFileError, NoPagesError, TooManyPagesError, TimeoutError_,
+          CatalogError, MissingDependencyError, NotAnExtractionError)
 EXIT_CODES: dict[str, int] = {cls.kind: cls.exit_code for cls in ERRORS}

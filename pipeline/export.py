@@ -97,18 +97,37 @@ def write_atomic(path: Path, text: str) -> None:
         raise OutputError(f"{path}: cannot write output ({exc.strerror})") from exc
 
 
+FORMATS = ("csv", "parquet")
+
+
 def output_paths(name: str, directory: Path) -> dict[str, Path]:
     """Output files for a PDF name (or an output stem) in ``directory``."""
     stem = Path(name).stem if name.lower().endswith(".pdf") else name
     return {"json": directory / f"{stem}.json",
             "objectives": directory / f"{stem}.objectives.csv",
-            "indicators": directory / f"{stem}.indicators.csv"}
+            "indicators": directory / f"{stem}.indicators.csv",
+            "package": directory / f"{stem}.datapackage.json",
+            "objectives_parquet": directory / f"{stem}.objectives.parquet",
+            "indicators_parquet": directory / f"{stem}.indicators.parquet"}
 
 
-def write_outputs(extraction: Extraction, directory: Path, stem: str | None = None) -> dict[str, Path]:
-    """Write ``STEM.json``, ``STEM.objectives.csv`` and ``STEM.indicators.csv`` into ``directory``."""
+def write_outputs(extraction: Extraction, directory: Path, stem: str | None = None,
+                  formats: tuple[str, ...] = ("csv",)) -> dict[str, Path]:
+    """Write ``STEM.json`` and the tables: ``STEM.objectives.csv``, ``STEM.indicators.csv`` and their
+    ``STEM.datapackage.json`` (csv); ``STEM.objectives.parquet``, ``STEM.indicators.parquet`` (parquet)."""
+    from .datapackage import write_data_package, write_parquet  # (it builds on this module)
+
     paths = output_paths(stem or extraction.source.file, directory)
-    write_atomic(paths["objectives"], to_csv(objective_rows(extraction), OBJECTIVE_COLUMNS))
-    write_atomic(paths["indicators"], to_csv(indicator_rows(extraction), INDICATOR_COLUMNS))
+    written = {"json": paths["json"]}
+    objectives, indicators = objective_rows(extraction), indicator_rows(extraction)
+    if "csv" in formats:
+        write_atomic(paths["objectives"], to_csv(objectives, OBJECTIVE_COLUMNS))
+        write_atomic(paths["indicators"], to_csv(indicators, INDICATOR_COLUMNS))
+        write_data_package(paths["package"], paths["json"].stem, paths["objectives"], paths["indicators"])
+        written.update(objectives=paths["objectives"], indicators=paths["indicators"], package=paths["package"])
+    if "parquet" in formats:
+        write_parquet(paths["objectives_parquet"], "objectives", objectives)
+        write_parquet(paths["indicators_parquet"], "indicators", indicators)
+        written.update(objectives_parquet=paths["objectives_parquet"], indicators_parquet=paths["indicators_parquet"])
     write_atomic(paths["json"], to_json(extraction))
-    return paths
+    return written

@@ -78,15 +78,15 @@ class Classification(Model):
 
 
 class Objective(Model):
-    code: str
-    level: Level
+    code: str = Field(description="objective code as printed (a string: leading zeros kept)")
+    level: Level = Field(description="general (DUP) or specific (performance plan / PAP)")
     title: str
     description: str | None = None
     department: str | None = Field(None, description="responsible unit, as printed (whitespace normalised)")
     department_known: bool | None = Field(
         None, description="true if the department is in the rules' known list (then canonical)")
-    political_owner: str | None = None
-    action_area: int | None = None
+    political_owner: str | None = Field(None, description="political owner (Sindaco / Consigliere delegato)")
+    action_area: int | None = Field(None, description="number of the PAP action area (ambito/azione)")
     mission: Classification | None = None
     programme: Classification | None = None
     page: int
@@ -94,15 +94,15 @@ class Objective(Model):
 
 
 class Indicator(Model):
-    code: str
-    objective_code: str
+    code: str = Field(description="indicator code as printed (a string)")
+    objective_code: str = Field(description="code of the objective the indicator measures")
     description: str
-    unit: UnitKind | None = None
-    unit_raw: str | None = None
-    target_raw: str | None = None
-    target_value: Value = None
-    actual_raw: str | None = None
-    actual_value: Value = None
+    unit: UnitKind | None = Field(None, description="normalised unit; null if the printed one is unknown")
+    unit_raw: str | None = Field(None, description="unit as printed (Unità di misura)")
+    target_raw: str | None = Field(None, description="target as printed (Obiettivo)")
+    target_value: Value = Field(None, description="target typed: ISO date, number or boolean; null if unreadable")
+    actual_raw: str | None = Field(None, description="actual value as printed (Consuntivo)")
+    actual_value: Value = Field(None, description="actual value typed like target_value")
     page: int
     bbox: BBox
 
