@@ -173,11 +173,17 @@ def extract_to(pdf: Path | str, out_dir: Path | str, rules: RuleSet | Path | str
                db: Path | str | None = None) -> tuple[Extraction, dict[str, Path]]:
     """Extract and write ``STEM.json`` and the tables into ``out_dir`` (and into the catalog ``db``)."""
     extraction = extract(pdf, rules, password=password, backend=backend, max_pages=max_pages)
-    paths = write_outputs(extraction, Path(out_dir), stem, formats)
+    return extraction, deliver(extraction, out_dir, stem, formats, db)
+
+
+def deliver(extraction: Extraction, out_dir: Path | str | None, stem: str | None = None,
+            formats: tuple[str, ...] = ("csv",), db: Path | str | None = None) -> dict[str, Path]:
+    """Store an extraction into the catalog ``db`` (if given), then write its files into ``out_dir``
+    (if given); returns the paths written."""
     if db is not None:
         with Catalog(db) as catalog:
             catalog.store(extraction)
-    return extraction, paths
+    return {} if out_dir is None else write_outputs(extraction, Path(out_dir), stem, formats)
 
 
 def load_plan(reference: Extraction | Path | str, rules: RuleSet | Path | str | None = None,

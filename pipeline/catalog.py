@@ -57,6 +57,7 @@ class Catalog:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.connection = sqlite3.connect(self.path)
+            self.connection.row_factory = sqlite3.Row
             self.connection.execute("PRAGMA foreign_keys = ON")
             self.connection.executescript(SCHEMA)
         except (sqlite3.Error, OSError) as exc:
@@ -95,13 +96,9 @@ class Catalog:
             [(document_id, *(_sql(row[c]) for c in columns)) for row in rows])
 
     def documents(self) -> list[sqlite3.Row]:
-        self.connection.row_factory = sqlite3.Row
-        try:
-            return list(self.connection.execute(
-                "SELECT document_id, file, kind, title, period_from, period_to, objectives, indicators "
-                "FROM documents ORDER BY file, document_id"))
-        finally:
-            self.connection.row_factory = None
+        return list(self.connection.execute(
+            "SELECT document_id, file, kind, title, period_from, period_to, objectives, indicators "
+            "FROM documents ORDER BY file, document_id"))
 
     def load(self, reference: str) -> Extraction:
         """A stored extraction by document id (or an unambiguous prefix of it, or its file name)."""
@@ -112,7 +109,7 @@ class Catalog:
             raise CatalogError(f"{self.path}: no document '{reference}' in the catalog")
         if len(rows) > 1:
             raise CatalogError(f"{self.path}: '{reference}' matches {len(rows)} documents; give more of the id")
-        return Extraction.model_validate_json(rows[0][1])
+        return Extraction.model_validate_json(rows[0]["extraction"])
 
 
 def _sql(value: Any) -> Any:

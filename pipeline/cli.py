@@ -74,10 +74,10 @@ def extract(pdfs: tuple[Path, ...], output: str, rules_dir: Path | None, passwor
     10 empty file, 11 no pages, 12 too many pages (--max-pages), 16 pyarrow missing.
     With several PDFs, every file is attempted; the exit code is that of the last failure.
     """
+    from .api import deliver
     from .api import extract as run_extract
-    from .catalog import Catalog
     from .datapackage import require_parquet
-    from .export import to_json, write_outputs
+    from .export import to_json
 
     _guard(lambda: require_parquet(formats), debug)
     if output == "-" and len(pdfs) != 1:
@@ -87,13 +87,10 @@ def extract(pdfs: tuple[Path, ...], output: str, rules_dir: Path | None, passwor
     for pdf in pdfs:
         try:
             extraction = run_extract(pdf, rules, password=password, backend=backend, max_pages=max_pages)
-            if db is not None:
-                with Catalog(db) as catalog:
-                    catalog.store(extraction)
+            paths = deliver(extraction, None if output == "-" else output, formats=formats, db=db)
             if output == "-":
                 click.echo(to_json(extraction), nl=False)
             else:
-                paths = write_outputs(extraction, Path(output), formats=formats)
                 click.echo(f"{pdf}: {extraction.document.kind}, {len(extraction.objectives)} objectives, "
                            f"{len(extraction.indicators)} indicators, {len(extraction.warnings)} warnings "
                            f"-> {paths['json']}", err=True)
