@@ -146,6 +146,7 @@ def _assemble(source: PdfSource, rules: RuleSet, reading: _Reading) -> Result:
                                    message="no rules profile matched this document; nothing was extracted"))
     warnings += [Warning(kind="no_text_layer", message=f"page {number} has no text layer (scanned?)", page=number)
                  for number in reading.blank_pages]
+    warnings += [Warning(kind="text_mismatch", message=m.message, page=m.page) for m in source.mismatches]
     info = document_info(document, rules)
     warnings += validate(items.objectives, items.indicators, info.period)
     extraction = Extraction(

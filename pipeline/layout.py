@@ -172,6 +172,15 @@ def union_bbox(boxes: Iterable[tuple[float, float, float, float]]) -> tuple[floa
             max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
+_EPSILON = 0.005
+"""Added to the thresholds of ``group_lines``: the backends' coordinates differ in the sixth digit
+(PDFium computes in single precision), and a value right at a threshold must fall the same way."""
+
+
+def _x_order(char: Char) -> float:
+    return round(char.x0, 2)
+
+
 def group_lines(chars: Sequence[Char], page: int) -> list[Line]:
     """Group a page's characters into lines of words.
 
@@ -181,18 +190,18 @@ def group_lines(chars: Sequence[Char], page: int) -> list[Line]:
     size (a text layer without space characters still separates its words that way).
     """
     visible = [c for c in chars if c.text]
-    visible.sort(key=lambda c: (c.bottom, c.x0))
+    visible.sort(key=lambda c: c.bottom)
     rows: list[list[Char]] = []
     row_bottom = -1e9
     for char in visible:
-        if abs(char.bottom - row_bottom) <= (char.size if char.size > 1.0 else 1.0) * 0.25:
+        if abs(char.bottom - row_bottom) <= (char.size if char.size > 1.0 else 1.0) * 0.25 + _EPSILON:
             rows[-1].append(char)
         else:
             rows.append([char])
             row_bottom = char.bottom
     lines = []
     for row in rows:
-        row.sort(key=lambda c: c.x0)
+        row.sort(key=_x_order)  # x rounded: the backends differ in the sixth digit, ties keep stream order
         words = _words_of_row(row)
         if words:
             lines.append(Line(words=words, page=page))
@@ -214,7 +223,7 @@ def _words_of_row(row: list[Char]) -> list[Word]:
                 words.append(Word("".join(text), first.x0, previous.x1, top, bottom, first.fontname, first.size))
                 text = []
             continue
-        if text and char.x0 - previous.x1 > (char.size if char.size > previous.size else previous.size) * 0.2:
+        if text and char.x0 - previous.x1 > (char.size if char.size > previous.size else previous.size) * 0.2 + _EPSILON:
             words.append(Word("".join(text), first.x0, previous.x1, top, bottom, first.fontname, first.size))
             text = []
         if not text:

@@ -17,6 +17,7 @@ from .backends import BACKENDS, RawPage
 from .errors import (CorruptPdfError, EmptyFileError, EncryptedPdfError, InputNotFoundError, NoPagesError,
                      NotAPdfError, NoTextLayerError, TooManyPagesError)
 from .layout import GlyphMetrics, Page, group_lines
+from .textcheck import Mismatch, check_page
 
 
 @dataclass(slots=True)
@@ -71,7 +72,8 @@ def count_pages(path: Path, password: str = "") -> int:
 class PdfSource:
     """An opened PDF, read page by page: ``pages()`` yields each page once, built on demand.
 
-    ``metadata`` is filled when reading starts, ``glyphs`` as pages go by; ``page_count`` and
+    ``metadata`` is filled when reading starts, ``glyphs`` and ``mismatches`` (pages whose words
+    differ from the library's own text, see ``textcheck.py``) as pages go by; ``page_count`` and
     ``text_pages`` are known once every page has been read.
     """
 
@@ -83,13 +85,17 @@ class PdfSource:
     glyphs: GlyphMetrics = field(default_factory=GlyphMetrics)
     page_count: int = 0
     text_pages: int = 0
+    mismatches: list[Mismatch] = field(default_factory=list)
 
     def pages(self) -> Iterator[Page]:
         self.page_count = self.text_pages = 0
+        self.mismatches = []
         raw_pages = BACKENDS[self.backend](self.path, self.password, self.metadata)
         for raw in _guarded(raw_pages, self.path, self.password):
             self.glyphs.add(raw.chars)
             page = _build_page(raw)
+            if (mismatch := check_page(page, raw.text, raw.reader)) is not None:
+                self.mismatches.append(mismatch)
             self.page_count += 1
             self.text_pages += bool(page.lines)
             yield page

@@ -1,0 +1,285 @@
+"""The PDFium backend: the characters, boxes and fonts pdfminer gives, several times faster.
+
+PDFium's text page is read character by character through its C API (``pypdfium2.raw``) and
+rebuilt the way pdfminer reports it (see ``_pdfium_chars``). Where PDFium's text page is known to
+lose text, the page is read with pdfminer instead: PDFium leaves out a text object it takes for a
+copy of one of the five before it (fake bold), but it measures "the same place" in unscaled text
+units, so with a large font size under a small text matrix — common in office PDFs — a real
+letter or space drawn as its own object nearby is dropped ('Uf icio' for 'Ufficio').
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from .backends import DESCENT_EM, LOST_GLYPH, RawPage, font_name, pdfplumber_page, upright
+from .layout import Char, Rect
+
+_BLANKS = frozenset([9, 10, 11, 12, 13, 32, 0xA0, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006,
+                     0x2007, 0x2008, 0x2009, 0x200A, 0x202F, 0x205F, 0x3000])
+_HYPHEN_MARK = 2  # PDFium's code for a hyphen that ends a line
+
+
+def read_with_pdfium(path: Path, password: str, metadata: dict[str, str]) -> Iterator[RawPage]:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path), password=password or None)
+    fallback = _Fallback(path, password)
+    try:
+        metadata.update({k: str(v) for k, v in pdf.get_metadata_dict().items() if v})
+        for index in range(len(pdf)):
+            page = pdf[index]
+            try:
+                width, height = page.get_size()
+                textpage = page.get_textpage()
+                try:
+                    chars, objects = _pdfium_chars(textpage.raw, height)
+                    text = textpage.get_text_range()
+                finally:
+                    textpage.close()
+                rects, has_images, dropped = _pdfium_shapes(page, height, objects, chars)
+            finally:
+                page.close()
+            if dropped and (other := fallback.page(index)) is not None:
+                other.notes.append(f"PDFium's text page left out {dropped} text object(s): read with pdfminer")
+                yield other
+                continue
+            yield RawPage(number=index + 1, width=float(width), height=float(height), chars=chars,
+                          rects=rects, has_images=has_images, text=text, reader="pdfium")
+    finally:
+        fallback.close()
+        pdf.close()
+
+
+class _Fallback:
+    """pdfminer, opened on the first page that needs it."""
+
+    def __init__(self, path: Path, password: str) -> None:
+        self.path, self.password = path, password
+        self.pdf: Any = None
+
+    def page(self, index: int) -> RawPage | None:
+        import pdfplumber
+
+        try:
+            if self.pdf is None:
+                self.pdf = pdfplumber.open(self.path, password=self.password)
+            return pdfplumber_page(self.pdf.pages[index], index + 1)
+        except Exception:  # noqa: BLE001 (pdfminer cannot read it either: keep PDFium's reading)
+            return None
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+
+
+@dataclass(frozen=True, slots=True)
+class _Font:
+    name: str
+    size: float      # as pdfminer reports it: the font size scaled by the text matrix
+    upright: bool    # horizontal text, not rotated or mirrored
+    matrix: tuple[float, float, float, float] = (1.0, 0.0, 0.0, 1.0)  # text space to page space
+    font_size: float = 0.0   # in text space
+    descent_em: float = 0.0  # the font's own, for rotated text
+
+
+def _pdfium_chars(textpage, height: float) -> tuple[list[Char], set[int]]:  # noqa: ANN001 (a ctypes handle)
+    """Every character with the box pdfminer gives it, and the text objects they come from.
+
+    pdfminer's box runs from the character's origin over its advance width, and from the font's
+    descent below the baseline up one font size. PDFium's *loose* box also takes in the glyph's ink
+    ('f' leans over its neighbours, 'g' hangs lower than 'a'), so it is used only where pdfminer's
+    cannot be rebuilt: the right edge is the loose one unless the next character's origin comes
+    first, and rotated text keeps the loose box.
+
+    A space, printed or put in by PDFium where it found a gap (or a space it dropped), separates
+    words. A ligature glyph whose text mapping holds several letters (``ffi``) comes from PDFium
+    as one character per letter, all with the glyph's box: they become one character of several
+    letters, as pdfminer reports it (otherwise they would look like a letter printed twice at one
+    place). PDFium's mark for a hyphen ending a line is the hyphen it stands for.
+    """
+    import pypdfium2.raw as raw
+
+    box = raw.FS_RECTF()
+    x, y = ctypes.c_double(), ctypes.c_double()
+    get_unicode, get_box, get_origin = raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin
+    get_object, addressof = raw.FPDFText_GetTextObject, ctypes.addressof
+    fonts: dict[int, _Font] = {}  # per text object
+    # per character: [text, origin x, loose left, loose right, loose top, loose bottom, baseline, font]
+    found: list[list[Any]] = []
+    append = found.append
+    font = _Font("", 0.0, True)
+    previous_object = left = right = baseline = None
+    for k in range(raw.FPDFText_CountChars(textpage)):
+        code = get_unicode(textpage, k)
+        if code in _BLANKS:
+            if found and found[-1][0] != " ":
+                append([" ", None, None, None, None, None, found[-1][6], found[-1][7]])
+            continue
+        get_box(textpage, k, box)
+        get_origin(textpage, k, x, y)
+        handle = get_object(textpage, k)
+        address = addressof(handle.contents) if handle else 0
+        if (address == previous_object and box.left == left and box.right == right and y.value == baseline
+                and box.right > box.left and found[-1][0] != " "):
+            found[-1][0] += chr(code)  # another letter of the same glyph
+            continue
+        if address != previous_object:
+            font = fonts.get(address) or fonts.setdefault(address, _font_of(textpage, k, handle))
+        previous_object, left, right, baseline = address, box.left, box.right, y.value
+        text = "-" if code == _HYPHEN_MARK else chr(code) if code < 0xFFFE else LOST_GLYPH
+        append([text, x.value, left, right, box.top, box.bottom, baseline, font])
+    return _as_pdfminer(found, height), set(fonts)
+
+
+def _as_pdfminer(found: list[list[Any]], height: float) -> list[Char]:
+    chars: list[Char] = []
+    new = tuple.__new__
+    last_right = 0.0
+    for index, (text, origin, left, right, top, bottom, baseline, font) in enumerate(found):
+        following = found[index + 1] if index + 1 < len(found) else None
+        if text == " ":  # placed where the previous character ends, on its baseline
+            if not chars:
+                continue
+            low = chars[-1].bottom
+            chars.append(new(Char, (" ", last_right, last_right, low - font.size, low, font.name, font.size)))
+            continue
+        if not font.upright:
+            chars.append(_turned(text, origin, baseline, (left, right, top, bottom), following, font, height))
+            last_right = chars[-1].x1
+            continue
+        if following is not None and following[1] is not None and following[6] == baseline \
+                and origin < following[1] < right:
+            right = following[1]
+        low = height - baseline + DESCENT_EM * font.size
+        chars.append(new(Char, (text, origin, right, low - font.size, low, font.name, font.size)))
+        last_right = right
+    return chars
+
+
+def _turned(text: str, x: float, y: float, loose: tuple[float, float, float, float], following: list[Any] | None,
+            font: _Font, height: float) -> Char:
+    """A character of rotated text, boxed as pdfminer boxes it: its text-space box (advance width by
+    descent to descent + font size) turned into page space, and as its size the box's height."""
+    a, b, c, d = font.matrix
+    scale = a * a + b * b or 1.0
+    advance = 0.0
+    if following is not None and following[1] is not None and following[7] is font:
+        advance = ((following[1] - x) * a + (following[6] - y) * b) / scale
+    if not 0 < advance < 2 * font.font_size:  # the last of its run: the loose box along the text
+        left, right, top, bottom = loose
+        advance = abs((right - left) * a + (top - bottom) * b) / scale
+    low, high = font.descent_em * font.font_size, (font.descent_em + 1) * font.font_size
+    xs = [x + a * u + c * v for u in (0.0, advance) for v in (low, high)]
+    ys = [y + b * u + d * v for u in (0.0, advance) for v in (low, high)]
+    top, bottom = height - max(ys), height - min(ys)
+    return Char(text, min(xs), max(xs), top, bottom, font.name, bottom - top)
+
+
+def _font_of(textpage, index: int, handle) -> _Font:  # noqa: ANN001
+    import pypdfium2.raw as raw
+
+    name = ctypes.create_string_buffer(256)
+    length = raw.FPDFText_GetFontInfo(textpage, index, name, 256, ctypes.c_int())
+    m = raw.FS_MATRIX()
+    raw.FPDFText_GetMatrix(textpage, index, m)
+    matrix = (m.a, m.b, m.c, m.d)
+    font_size = raw.FPDFText_GetFontSize(textpage, index)
+    straight = upright(matrix)
+    descent = ctypes.c_float(0.0)
+    if handle and not straight:
+        raw.FPDFFont_GetDescent(raw.FPDFTextObj_GetFont(handle), ctypes.c_float(1.0), descent)
+    return _Font(font_name(name.raw[:max(0, length - 1)].decode("utf-8", "replace")),
+                 font_size * (m.d if straight else 1.0), straight, matrix, font_size, descent.value)
+
+
+def _pdfium_shapes(page, height: float, read_objects: set[int],  # noqa: ANN001 (a pypdfium2 page)
+                   spaces: list[Char]) -> tuple[list[Rect], bool, int]:
+    """Rectangles and straight ruling lines from the page's paths (as pdfplumber reads them: curves,
+    such as glyphs drawn as outlines, are left out); whether the page holds images; how many text
+    objects with a visible width gave no character to the text page (``read_objects``). Text
+    objects without ink that PDFium skipped are added to ``spaces`` as the word breaks they are."""
+    import pypdfium2.raw as raw
+
+    rects: list[Rect] = []
+    has_images = has_forms = False
+    dropped = 0
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+
+    def add(handle) -> None:  # noqa: ANN001
+        nonlocal has_images, dropped
+        kind = raw.FPDFPageObj_GetType(handle)
+        if kind == raw.FPDF_PAGEOBJ_TEXT:
+            if ctypes.addressof(handle.contents) not in read_objects \
+                    and raw.FPDFPageObj_GetBounds(handle, left, bottom, right, top):
+                if right.value - left.value > 0.5:
+                    dropped += 1
+                else:  # no ink: spaces drawn on their own, which PDFium leaves out
+                    spaces.append(_space_at(handle, height))
+        elif kind == raw.FPDF_PAGEOBJ_IMAGE:
+            has_images = True
+        elif kind == raw.FPDF_PAGEOBJ_PATH and (points := _path_points(handle)) is not None:
+            raw.FPDFPath_GetDrawMode(handle, fill, stroke)
+            rects.extend(_path_rects(points, height, bool(fill.value), bool(stroke.value)))
+
+    for k in range(raw.FPDFPage_CountObjects(page.raw)):  # raw calls: text objects are many
+        handle = raw.FPDFPage_GetObject(page.raw, k)
+        has_forms |= raw.FPDFPageObj_GetType(handle) == raw.FPDF_PAGEOBJ_FORM
+        add(handle)
+    if has_forms:  # objects nested in form XObjects
+        for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_TEXT)):
+            if obj.level > 0:
+                add(obj.raw)
+    return rects, has_images, dropped
+
+
+def _space_at(handle, height: float) -> Char:  # noqa: ANN001
+    """A space where a text object without ink starts, on its baseline."""
+    import pypdfium2.raw as raw
+
+    matrix = raw.FS_MATRIX()
+    raw.FPDFPageObj_GetMatrix(handle, matrix)
+    size = ctypes.c_float(0.0)
+    raw.FPDFTextObj_GetFontSize(handle, size)
+    points = size.value * abs(matrix.d) if abs(matrix.d) > 1e-6 else size.value
+    low = height - matrix.f + DESCENT_EM * points
+    return Char(" ", matrix.e, matrix.e, low - points, low, "", points)
+
+
+def _path_points(handle) -> list[tuple[int, float, float]] | None:  # noqa: ANN001
+    """(segment type, x, y) in page space, or None for a path with curves."""
+    import pypdfium2.raw as raw
+
+    m = raw.FS_MATRIX()
+    raw.FPDFPageObj_GetMatrix(handle, m)
+    x, y = ctypes.c_float(), ctypes.c_float()
+    points = []
+    for k in range(raw.FPDFPath_CountSegments(handle)):
+        segment = raw.FPDFPath_GetPathSegment(handle, k)
+        kind = raw.FPDFPathSegment_GetType(segment)
+        if kind == raw.FPDF_SEGMENT_BEZIERTO:
+            return None
+        raw.FPDFPathSegment_GetPoint(segment, x, y)
+        points.append((kind, m.a * x.value + m.c * y.value + m.e, m.b * x.value + m.d * y.value + m.f))
+    return points
+
+
+def _path_rects(points: list[tuple[int, float, float]], height: float, filled: bool, stroked: bool) -> list[Rect]:
+    """An axis-aligned rectangle as one Rect; any other straight path as its axis-aligned segments."""
+    import pypdfium2.raw as raw
+
+    corners = {(round(px, 2), round(py, 2)) for _, px, py in points}
+    xs, ys = sorted({c[0] for c in corners}), sorted({c[1] for c in corners})
+    if len(corners) == 4 and len(xs) == 2 and len(ys) == 2:
+        return [Rect(xs[0], height - ys[1], xs[1], height - ys[0], filled, stroked)]
+    rects = []
+    for (_, x0, y0), (kind, x1, y1) in zip(points, points[1:]):
+        if kind == raw.FPDF_SEGMENT_LINETO and (abs(x0 - x1) < 0.5 or abs(y0 - y1) < 0.5):
+            rects.append(Rect(min(x0, x1), height - max(y0, y1), max(x0, x1), height - min(y0, y1)))
+    return rects
+
+
