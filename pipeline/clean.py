@@ -6,6 +6,8 @@
   word there, so that it looks like the other forms of loss (a space, a gap) to the repair.
 * Lost ligatures are rebuilt from the lexicon (``ligatures.py``).
 * ``lavoro‐ vita`` (a hyphen left before a line break that was reflowed) is closed up.
+* Fonts seen drawing ligatures with their letters (office PDFs) cannot have lost any: their words
+  are repaired only at a lost-glyph marker.
 """
 
 from __future__ import annotations
@@ -47,7 +49,9 @@ class Cleaner:
             gaps = line_gaps(words, self.glyphs, self.repairer.fills, _edges_near(edges, line))
             if words and words[-1].marker_after:
                 gaps.append(Gap(marker="spaced"))  # a glyph was lost at the very end of the line
-            words, repaired = _repair_ligatures(words, self.repairer, gaps)
+            marked = [w.marker_before is not None or w.marker_after for w in words]
+            repairable = [m or not self.glyphs.maps_ligatures(w.fontname) for w, m in zip(words, marked)]
+            words, repaired = _repair_ligatures(words, self.repairer, gaps, repairable, marked)
             self.report.ligature_repairs += repaired
             words = _close_hyphens(words)
             if words:
@@ -142,8 +146,14 @@ def line_gaps(words: list[Word], glyphs: GlyphMetrics, fills: list[str], walls: 
     return gaps
 
 
-def _repair_ligatures(words: list[Word], repairer: LigatureRepairer, gaps: list[Gap]) -> tuple[list[Word], int]:
-    repairs = repairer.plan([w.text for w in words], gaps)
+def _repair_ligatures(words: list[Word], repairer: LigatureRepairer, gaps: list[Gap],
+                      repairable: list[bool], marked: list[bool]) -> tuple[list[Word], int]:
+    """Repairs of lost glyphs among the words that may have lost some (``repairable``), or that a
+    lost-glyph marker joins (``marked``)."""
+    if not any(repairable):
+        return words, 0
+    repairs = [r for r in repairer.plan([w.text for w in words], gaps)
+               if all(repairable[r.start:r.end]) or any(marked[r.start:r.end])]
     if not repairs:
         return words, 0
     out: list[Word] = []
@@ -161,7 +171,8 @@ def _close_hyphens(words: list[Word]) -> list[Word]:
     for word in words:
         previous = out[-1] if out else None
         if (previous is not None and len(previous.text) > 1 and previous.text.endswith("-")
-                and previous.text[-2].isalnum() and word.text[:1].isalnum()):
+                and previous.text[-2].isalnum() and word.text[:1].isalnum()
+                and word.x0 - previous.x1 <= previous.size * 0.6):  # one space apart, not the next cell
             out[-1] = _merge([previous, word], previous.text + word.text)
         else:
             out.append(word)

@@ -146,10 +146,10 @@ class _Walker:
         self.area = block.number
         if all(a.number != block.number for a in self.result.action_areas):
             box = union_bbox(ln.bbox for ln in block.lines)
-            self.result.action_areas.append(RawArea(block.number, squash(block.title), block.lines[0].page, box))
+            self.result.action_areas.append(RawArea(block.number, self._join(block.title_lines), block.lines[0].page, box))
 
     def _classification(self, block: ClassBlock) -> None:
-        item = RawClassification(block.code, squash(block.title))
+        item = RawClassification(block.code, self._join(block.title_lines))
         self.titles[(block.level, block.code)] = item.title
         if block.level == "mission":
             self.mission, self.programme = item, None
@@ -175,11 +175,14 @@ class _Walker:
         lines_on_page = [ln for ln in heading.lines + self.description if ln.page == first_page]
         description = join_lines((ln.text for ln in self.description), self.is_word) or None
         objective = RawObjective(
-            code=heading.code, level=level, title=self._clean_title(heading.title), description=description,
+            code=heading.code, level=level, title=self._clean_title(self._join(heading.title_lines)), description=description,
             department=None, political_owner=None, action_area=area, mission=mission, programme=programme,
             page=first_page, bbox=union_bbox(ln.bbox for ln in lines_on_page))
         self.result.objectives.append(objective)
         return objective
+
+    def _join(self, lines: list[str]) -> str:
+        return join_lines(lines, self.is_word)
 
     def _clean_title(self, title: str) -> str:
         title = squash(title)

@@ -143,8 +143,18 @@ class GlyphMetrics:
         self._samples: dict[str, dict[str, list[float]]] = {}
         self._cache: dict[tuple[str, str], float] = {}
         self._pages = 0
+        self.ligature_fonts: set[str] = set()
+
+    def maps_ligatures(self, fontname: str) -> bool:
+        """Whether the font was seen drawing a ligature glyph that carries its letters ('ffi' as one
+        character, or U+FB00-FB06): its producer maps ligatures, so none of its glyphs lost them."""
+        return fontname in self.ligature_fonts
 
     def add(self, chars: Iterable[Char]) -> None:
+        chars = chars if isinstance(chars, list) else list(chars)
+        for char in chars:
+            if (len(char.text) > 1 and char.text.isalpha()) or "\ufb00" <= char.text <= "\ufb06":
+                self.ligature_fonts.add(char.fontname)
         self._pages += 1
         if self._pages > self.PAGES:
             return

@@ -95,8 +95,8 @@ def _pdfium_chars(textpage, height: float) -> tuple[list[Char], set[int]]:  # no
     cannot be rebuilt: the right edge is the loose one unless the next character's origin comes
     first, and rotated text keeps the loose box.
 
-    A space, printed or put in by PDFium where it found a gap (or a space it dropped), separates
-    words. A ligature glyph whose text mapping holds several letters (``ffi``) comes from PDFium
+    A printed space separates words; those PDFium makes up where it sees a gap are left out (the
+    gap itself separates words, the same way for both backends). A ligature glyph whose text mapping holds several letters (``ffi``) comes from PDFium
     as one character per letter, all with the glyph's box: they become one character of several
     letters, as pdfminer reports it (otherwise they would look like a letter printed twice at one
     place). PDFium's mark for a hyphen ending a line is the hyphen it stands for.
@@ -106,7 +106,7 @@ def _pdfium_chars(textpage, height: float) -> tuple[list[Char], set[int]]:  # no
     box = raw.FS_RECTF()
     x, y = ctypes.c_double(), ctypes.c_double()
     get_unicode, get_box, get_origin = raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin
-    get_object, addressof = raw.FPDFText_GetTextObject, ctypes.addressof
+    get_object, addressof, is_generated = raw.FPDFText_GetTextObject, ctypes.addressof, raw.FPDFText_IsGenerated
     fonts: dict[int, _Font] = {}  # per text object
     # per character: [text, origin x, loose left, loose right, loose top, loose bottom, baseline, font]
     found: list[list[Any]] = []
@@ -116,6 +116,8 @@ def _pdfium_chars(textpage, height: float) -> tuple[list[Char], set[int]]:  # no
     for k in range(raw.FPDFText_CountChars(textpage)):
         code = get_unicode(textpage, k)
         if code in _BLANKS:
+            if is_generated(textpage, k):
+                continue  # PDFium's guess at a gap, or a line break: the geometry tells the same
             if found and found[-1][0] != " ":
                 append([" ", None, None, None, None, None, found[-1][6], found[-1][7]])
             continue

@@ -30,24 +30,33 @@ TableKind = Literal["indicators", "owner"]
 
 
 @dataclass(slots=True)
-class HeadingBlock:
+class _Titled:
+    """A block whose title may wrap: its text line by line (joined by the extractor, which knows
+    the words: 'DISCRIMINA-' + 'ZIONI' is one)."""
+
+    title_lines: list[str]
+
+    @property
+    def title(self) -> str:
+        return " ".join(self.title_lines)
+
+
+@dataclass(slots=True)
+class HeadingBlock(_Titled):
     code: str
-    title: str
     lines: list[Line]
 
 
 @dataclass(slots=True)
-class AreaBlock:
+class AreaBlock(_Titled):
     number: int
-    title: str
     lines: list[Line]
 
 
 @dataclass(slots=True)
-class ClassBlock:
+class ClassBlock(_Titled):
     level: Literal["mission", "programme"]
     code: str
-    title: str
     lines: list[Line]
 
 
@@ -136,11 +145,15 @@ def _body_font_size(pages: list[Page]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
-def segments_of(line: Line, gap_factor: float = 1.5) -> list[Line]:
-    """Split a visual row where a horizontal gap is wider than ``gap_factor`` font sizes."""
+def segments_of(line: Line, gap_factor: float = 1.5, walls: list[Rect] = ()) -> list[Line]:
+    """Split a visual row where a horizontal gap is wider than ``gap_factor`` font sizes, or where
+    a drawn vertical border (a cell's wall, in ``walls``) runs between two words."""
     parts: list[list[Word]] = []
     for word in line.words:
-        if parts and word.x0 - parts[-1][-1].x1 <= gap_factor * word.size:
+        previous = parts[-1][-1] if parts else None
+        if previous is not None and word.x0 - previous.x1 <= gap_factor * word.size and not any(
+                previous.x1 <= wall.x0 <= word.x0 and wall.top < word.bottom and wall.bottom > word.top
+                for wall in walls):
             parts[-1].append(word)
         else:
             parts.append([word])
@@ -166,6 +179,7 @@ class Segmenter:
         self._headers: dict[tuple, tuple[TableKind, TableRules, Header] | None] = {}
         self.row_labels = [fold(label) for label in ind.department_row_labels] if ind else []
         self.blocks: list[Block] = []
+        self._walls: list[Rect] = []
 
     def protects(self, line: Line, page: Page) -> bool:
         """Lines that are structure, however often they repeat at a page's edge, are never running
@@ -176,6 +190,7 @@ class Segmenter:
                     or any(fold(line.text).startswith(label) for label in self.row_labels))
 
     def feed(self, page: Page) -> None:
+        self._walls = [r for r in page.rects if r.bottom - r.top > 2 and r.x1 - r.x0 < 2]  # vertical rules
         lines = sorted(page.lines, key=lambda ln: (ln.top, ln.x0))
         consumed = self._area_bands(lines, page, self.blocks)
         self._walk(lines, consumed, page, self.blocks)
@@ -207,7 +222,7 @@ class Segmenter:
     def marker_segment(self, line: Line) -> Line | None:
         if self.marker is None or not self.emphasised(line):
             return None
-        return next((s for s in segments_of(line) if self.marker.match(s.text)), None)
+        return next((s for s in segments_of(line, walls=self._walls) if self.marker.match(s.text)), None)
 
     def table_header(self, lines: list[Line], rects: list[Rect]) -> tuple[TableKind, TableRules, Header] | None:
         key = (tuple(id(line) for line in lines), id(rects))
@@ -232,9 +247,9 @@ class Segmenter:
                 continue
             match = self.marker.match(marker.text)
             members = self._band_lines(line, lines, page.rects)
-            title = " ".join(w.text for ln in members for w in ln.words if w not in marker.words)
-            title = " ".join(part for part in (match.groupdict().get("title"), title) if part)
-            block = AreaBlock(int(match.group("number")), title.strip(), members)
+            parts = [match.groupdict().get("title") or ""]
+            parts += [" ".join(w.text for w in ln.words if w not in marker.words) for ln in members]
+            block = AreaBlock([part.strip() for part in parts if part.strip()], int(match.group("number")), members)
             for member in members:
                 bands[id(member)] = block
         return bands
@@ -310,15 +325,15 @@ class Segmenter:
 
     def _heading(self, match: re.Match[str], lines: list[Line], index: int, blocks: list[Block]) -> int:
         members = self._wrapped(lines, index)
-        title = " ".join([match.group("title")] + [ln.text for ln in members[1:]])
-        blocks.append(HeadingBlock(match.group("code"), title, members))
+        blocks.append(HeadingBlock([match.group("title")] + [ln.text for ln in members[1:]], match.group("code"),
+                                   members))
         return index + len(members)
 
     def _classification(self, level: str, match: re.Match[str], lines: list[Line], index: int,
                         blocks: list[Block]) -> int:
         members = self._wrapped(lines, index)
-        title = " ".join([match.group("title")] + [ln.text for ln in members[1:]])
-        blocks.append(ClassBlock(level, match.group("code"), title.strip(), members))
+        blocks.append(ClassBlock([match.group("title")] + [ln.text for ln in members[1:]], level,
+                                 match.group("code"), members))
         return index + len(members)
 
     # -- tables ----------------------------------------------------------------------------
@@ -343,7 +358,7 @@ class Segmenter:
         region_bottom = _region_bottom(header.bbox, page.rects)
         end = self._table_body(lines, start, page, areas, region_bottom)
         body = lines[start:end]
-        bands = column_bands(header, body)
+        bands = column_bands(header, body, page.rects)
         table = previous or TableBlock(kind=kind, header=header, bands=bands)
         table.bands = bands
         _append_rows(table, self._rows(kind, body, bands, page.rects, continuing=previous is not None))
@@ -361,6 +376,8 @@ class Segmenter:
         first = split_cells(line, table.bands).get(row_key(table.bands), [])
         if table.kind == "indicators" and first and self.code and self.code.match(first[0].text):
             return True
+        if table.kind == "indicators" and any(fold(line.text).startswith(label) for label in self.row_labels):
+            return True  # the table's first row, under a header left at the foot of the previous page
         x0, _, x1, _ = table.header.bbox
         reference = table.rows[-1].lines[-1] if table.rows else table.header.lines[-1]
         return (line.x0 >= x0 - line.size and line.x1 <= x1 + 2 * line.size

@@ -194,9 +194,13 @@ def _best_column_cached(folded: str, labels: tuple[tuple[str, str, tuple[str, ..
     return best[0], best[1]
 
 
+_BROKEN_WORD = re.compile(r"(?<=[^\W\d_])- (?=[^\W\d_])")
+
+
 def _best_column(text: str, rules: TableRules) -> tuple[str | None, float]:
-    """The column whose label ``text`` matches best, and how well (0-100)."""
-    return _best_column_cached(fold(text), rules.folded_labels)
+    """The column whose label ``text`` matches best, and how well (0-100). A label hyphenated where
+    its cell wraps ('Unità di mi-' / 'sura') is read whole."""
+    return _best_column_cached(_BROKEN_WORD.sub("", fold(text)), rules.folded_labels)
 
 
 def _contains_run(tokens: list[str], run: list[str]) -> bool:
@@ -248,14 +252,24 @@ def _gap_clusters(words: list[Word]) -> list[list[Word]]:
 
 # -- bands -----------------------------------------------------------------------------------
 
-def column_bands(header: Header, body: list[Line]) -> list[Band]:
-    """Turn the header's labels into bands covering the whole width of the table."""
+def column_bands(header: Header, body: list[Line], rects: list[Rect] = ()) -> list[Band]:
+    """Turn the header's labels into bands covering the whole width of the table.
+
+    Between two labels the boundary is, in this order: the edges of their drawn cells, a vertical
+    rule drawn across the header between them (tables whose grid is drawn as lines), or the widest
+    empty valley of the body text."""
     columns = header.columns
     words = [w for line in body for w in line.words]
+    _, top, _, bottom = header.bbox
+    middle = (top + bottom) / 2
+    rules = [r.x0 for r in rects if r.x1 - r.x0 < 2 and r.bottom - r.top > 2 and r.top <= middle <= r.bottom]
     bounds: list[float] = []
     for left, right in zip(columns, columns[1:]):
+        between = [x for x in rules if left.x1 - 1 <= x <= right.x0 + 1]
         if left.key in header.cell_edges and right.key in header.cell_edges:
             bounds.append((header.cell_edges[left.key][1] + header.cell_edges[right.key][0]) / 2)
+        elif between:
+            bounds.append(max(between))
         else:
             bounds.append(_valley(left.x1, right.x0, words))
     bands = []

@@ -23,12 +23,19 @@ def fold(text: str) -> str:
     return squash(stripped.replace("\u2019", "'").replace("`", "'"))
 
 
+_LAST_LETTERS = re.compile(r"[^\W\d_]+$")
+_FIRST_LETTERS = re.compile(r"^[^\W\d_]+")
+
+
 def join_lines(lines: Iterable[str], is_word: Callable[[str], bool] | None = None) -> str:
     """Join wrapped lines into one paragraph.
 
     A line ending in a hyphen glued to a letter continues the word on the next line: the hyphen
-    is dropped when that makes a known word (``organiz-`` + ``zazione``), kept otherwise
-    (``socio-`` + ``economico``).
+    is dropped when that makes a known word (``organiz-`` + ``zazione``, ``DIRIT-`` + ``TO``), kept
+    otherwise (``socio-`` + ``economico``); so is a hyphen set apart from its word (``perso -`` +
+    ``nale``, as LibreOffice justifies) when the parts are not words. A word the PDF itself broke at a cell's edge without a
+    hyphen (``Approvazion`` + ``e``) is closed up when the whole is a known word and its first part
+    is not (nor its second, unless a one- or two-letter word).
     """
     out = ""
     for line in (squash(x) for x in lines):
@@ -39,12 +46,31 @@ def join_lines(lines: Iterable[str], is_word: Callable[[str], bool] | None = Non
             continue
         if len(out) > 1 and out[-1] == "-" and out[-2].isalpha() and line[0].isalpha():
             head = re.search(r"[^\W\d_]+-$", out)
-            tail = re.match(r"[^\W\d_]+", line)
+            tail = _FIRST_LETTERS.match(line)
             joined = (head.group()[:-1] + tail.group()) if head and tail else ""
-            if line[0].islower() and is_word is not None and joined and is_word(joined):
+            same_case = line[0].islower() or (joined.isupper() and head is not None)
+            if same_case and is_word is not None and joined and is_word(joined):
                 out = out[:-1] + line
             else:
                 out = out + line
+        elif is_word is not None and out.endswith(" -") and _broken_word(out[:-2], line, is_word, hyphen=True):
+            out = out[:-2] + line  # the hyphen of a justified line set apart from its word ('perso -')
+        elif is_word is not None and _broken_word(out, line, is_word):
+            out = out + line
         else:
             out = out + " " + line
     return out
+
+
+def _broken_word(before: str, after: str, is_word: Callable[[str], bool], hyphen: bool = False) -> bool:
+    """Whether the last word of ``before`` and the first of ``after`` are one word broken in two:
+    the whole is a word, its parts are not (with a ``hyphen`` between them, the second is not)."""
+    head, tail = _LAST_LETTERS.search(before), _FIRST_LETTERS.match(after)
+    if head is None or tail is None or len(head.group()) < (1 if hyphen else 3):
+        return False
+    first, second = head.group(), tail.group()
+    if first.isupper() != second.isupper() and not (first[0].isupper() and second.islower()):
+        return False  # 'Approvazion' + 'e' and 'APPROVAZION' + 'E', not 'uffici' + 'SETTORE'
+    if hyphen:
+        return is_word(first + second) and not is_word(second)
+    return is_word(first + second) and not is_word(first) and (len(second) <= 2 or not is_word(second))
