@@ -38,9 +38,9 @@ def read_with_pdfium(path: Path, password: str, metadata: dict[str, str]) -> Ite
                 try:
                     chars, objects = _pdfium_chars(textpage.raw, height)
                     text = textpage.get_text_range()
+                    rects, has_images, dropped = _pdfium_shapes(page, height, textpage.raw, objects, chars)
                 finally:
                     textpage.close()
-                rects, has_images, dropped = _pdfium_shapes(page, height, objects, chars)
             finally:
                 page.close()
             if dropped and (other := fallback.page(index)) is not None:
@@ -48,7 +48,7 @@ def read_with_pdfium(path: Path, password: str, metadata: dict[str, str]) -> Ite
                 yield other
                 continue
             yield RawPage(number=index + 1, width=float(width), height=float(height), chars=chars,
-                          rects=rects, has_images=has_images, text=text, reader="pdfium")
+                          rects=rects, has_images=has_images, text=text, reader="PDFium")
     finally:
         fallback.close()
         pdf.close()
@@ -87,7 +87,7 @@ class _Font:
 
 
 def _pdfium_chars(textpage, height: float) -> tuple[list[Char], set[int]]:  # noqa: ANN001 (a ctypes handle)
-    """Every character with the box pdfminer gives it, and the text objects they come from.
+    """Every character with the box pdfminer gives it, and the text objects seen giving them.
 
     pdfminer's box runs from the character's origin over its advance width, and from the font's
     descent below the baseline up one font size. PDFium's *loose* box also takes in the glyph's ink
@@ -96,10 +96,14 @@ def _pdfium_chars(textpage, height: float) -> tuple[list[Char], set[int]]:  # no
     first, and rotated text keeps the loose box.
 
     A printed space separates words; those PDFium makes up where it sees a gap are left out (the
-    gap itself separates words, the same way for both backends). A ligature glyph whose text mapping holds several letters (``ffi``) comes from PDFium
-    as one character per letter, all with the glyph's box: they become one character of several
-    letters, as pdfminer reports it (otherwise they would look like a letter printed twice at one
-    place). PDFium's mark for a hyphen ending a line is the hyphen it stands for.
+    gap itself separates words, the same way for both backends). A ligature glyph whose text
+    mapping holds several letters (``ffi``) comes from PDFium as one character per letter, all
+    with the glyph's box: they become one character of several letters, as pdfminer reports it
+    (otherwise they would look like a letter printed twice at one place). PDFium's mark for a
+    hyphen ending a line is the hyphen it stands for.
+
+    PDFium is asked for a character's text object (and so its font) only where the character does
+    not continue the previous one — a new word, line or cell — since inside a run it cannot change.
     """
     import pypdfium2.raw as raw
 
@@ -108,69 +112,77 @@ def _pdfium_chars(textpage, height: float) -> tuple[list[Char], set[int]]:  # no
     get_unicode, get_box, get_origin = raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin
     get_object, addressof, is_generated = raw.FPDFText_GetTextObject, ctypes.addressof, raw.FPDFText_IsGenerated
     fonts: dict[int, _Font] = {}  # per text object
-    # per character: [text, origin x, loose left, loose right, loose top, loose bottom, baseline, font]
-    found: list[list[Any]] = []
-    append = found.append
+    chars: list[Char] = []
+    append, new, descent = chars.append, tuple.__new__, DESCENT_EM
     font = _Font("", 0.0, True)
-    previous_object = left = right = baseline = None
+    # the character read last, written out once the next one tells where it ends
+    text: str | None = None
+    origin = left = right = top = bottom = baseline = 0.0
+    address = -1
     for k in range(raw.FPDFText_CountChars(textpage)):
         code = get_unicode(textpage, k)
         if code in _BLANKS:
             if is_generated(textpage, k):
                 continue  # PDFium's guess at a gap, or a line break: the geometry tells the same
-            if found and found[-1][0] != " ":
-                append([" ", None, None, None, None, None, found[-1][6], found[-1][7]])
+            if text is not None and text != " ":
+                append(_boxed(text, origin, left, right, top, bottom, baseline, font, height, None, None))
+                low = chars[-1].bottom
+                text, right = " ", chars[-1].x1
+                append(new(Char, (" ", right, right, low - font.size, low, font.name, font.size)))
             continue
         get_box(textpage, k, box)
         get_origin(textpage, k, x, y)
-        handle = get_object(textpage, k)
-        address = addressof(handle.contents) if handle else 0
-        if (address == previous_object and box.left == left and box.right == right and y.value == baseline
-                and box.right > box.left and found[-1][0] != " "):
-            found[-1][0] += chr(code)  # another letter of the same glyph
+        ox, oy, box_left, box_right = x.value, y.value, box.left, box.right
+        if box_left == left and box_right == right and oy == baseline and box_right > box_left \
+                and text is not None and text != " " and _object_at(textpage, k) == _object_at(textpage, k - 1):
+            text += chr(code)  # another letter of the same glyph
             continue
-        if address != previous_object:
+        if text is not None and text != " ":
+            if font.upright:  # _boxed, inline: this runs for every character
+                if oy == baseline and origin < ox < right:
+                    right = ox
+                low = height - baseline + descent * font.size
+                append(new(Char, (text, origin, right, low - font.size, low, font.name, font.size)))
+            else:
+                append(_boxed(text, origin, left, right, top, bottom, baseline, font, height, ox, oy))
+        if oy != baseline or abs(ox - right) > 0.05:  # not continuing the run: maybe a new object
+            handle = get_object(textpage, k)
+            address = addressof(handle.contents) if handle else 0
             font = fonts.get(address) or fonts.setdefault(address, _font_of(textpage, k, handle))
-        previous_object, left, right, baseline = address, box.left, box.right, y.value
         text = "-" if code == _HYPHEN_MARK else chr(code) if code < 0xFFFE else LOST_GLYPH
-        append([text, x.value, left, right, box.top, box.bottom, baseline, font])
-    return _as_pdfminer(found, height), set(fonts)
+        origin, left, right, top, bottom, baseline = ox, box_left, box_right, box.top, box.bottom, oy
+    if text is not None and text != " ":
+        append(_boxed(text, origin, left, right, top, bottom, baseline, font, height, None, None))
+    return chars, set(fonts)
 
 
-def _as_pdfminer(found: list[list[Any]], height: float) -> list[Char]:
-    chars: list[Char] = []
-    new = tuple.__new__
-    last_right = 0.0
-    for index, (text, origin, left, right, top, bottom, baseline, font) in enumerate(found):
-        following = found[index + 1] if index + 1 < len(found) else None
-        if text == " ":  # placed where the previous character ends, on its baseline
-            if not chars:
-                continue
-            low = chars[-1].bottom
-            chars.append(new(Char, (" ", last_right, last_right, low - font.size, low, font.name, font.size)))
-            continue
-        if not font.upright:
-            chars.append(_turned(text, origin, baseline, (left, right, top, bottom), following, font, height))
-            last_right = chars[-1].x1
-            continue
-        if following is not None and following[1] is not None and following[6] == baseline \
-                and origin < following[1] < right:
-            right = following[1]
-        low = height - baseline + DESCENT_EM * font.size
-        chars.append(new(Char, (text, origin, right, low - font.size, low, font.name, font.size)))
-        last_right = right
-    return chars
+def _boxed(text: str, origin: float, left: float, right: float, top: float, bottom: float, baseline: float,
+           font: _Font, height: float, next_x: float | None, next_y: float | None) -> Char:
+    """A character in pdfminer's box (see ``_pdfium_chars``), given where the next one starts."""
+    if not font.upright:
+        return _turned(text, origin, baseline, (left, right, top, bottom), next_x, next_y, font, height)
+    if next_y == baseline and next_x is not None and origin < next_x < right:
+        right = next_x
+    low = height - baseline + DESCENT_EM * font.size
+    return Char(text, origin, right, low - font.size, low, font.name, font.size)
 
 
-def _turned(text: str, x: float, y: float, loose: tuple[float, float, float, float], following: list[Any] | None,
-            font: _Font, height: float) -> Char:
+def _object_at(textpage, index: int) -> int:  # noqa: ANN001
+    import pypdfium2.raw as raw
+
+    handle = raw.FPDFText_GetTextObject(textpage, index)
+    return ctypes.addressof(handle.contents) if handle else 0
+
+
+def _turned(text: str, x: float, y: float, loose: tuple[float, float, float, float], next_x: float | None,
+            next_y: float | None, font: _Font, height: float) -> Char:
     """A character of rotated text, boxed as pdfminer boxes it: its text-space box (advance width by
     descent to descent + font size) turned into page space, and as its size the box's height."""
     a, b, c, d = font.matrix
     scale = a * a + b * b or 1.0
     advance = 0.0
-    if following is not None and following[1] is not None and following[7] is font:
-        advance = ((following[1] - x) * a + (following[6] - y) * b) / scale
+    if next_x is not None and next_y is not None:
+        advance = ((next_x - x) * a + (next_y - y) * b) / scale
     if not 0 < advance < 2 * font.font_size:  # the last of its run: the loose box along the text
         left, right, top, bottom = loose
         advance = abs((right - left) * a + (top - bottom) * b) / scale
@@ -181,29 +193,45 @@ def _turned(text: str, x: float, y: float, loose: tuple[float, float, float, flo
     return Char(text, min(xs), max(xs), top, bottom, font.name, bottom - top)
 
 
+_NAME = ctypes.create_string_buffer(256)
+_MATRIX_OUT: Any = None
+_FONTS: dict[tuple[bytes, float, tuple[float, float, float, float]], _Font] = {}
+
+
 def _font_of(textpage, index: int, handle) -> _Font:  # noqa: ANN001
+    """The font of a text object: name, size and matrix asked of PDFium (three calls), the rest
+    computed once per distinct font, size and matrix."""
     import pypdfium2.raw as raw
 
-    name = ctypes.create_string_buffer(256)
-    length = raw.FPDFText_GetFontInfo(textpage, index, name, 256, ctypes.c_int())
-    m = raw.FS_MATRIX()
+    global _MATRIX_OUT
+    if _MATRIX_OUT is None:
+        _MATRIX_OUT = raw.FS_MATRIX()
+    m = _MATRIX_OUT
+    length = raw.FPDFText_GetFontInfo(textpage, index, _NAME, 256, None)
     raw.FPDFText_GetMatrix(textpage, index, m)
-    matrix = (m.a, m.b, m.c, m.d)
-    font_size = raw.FPDFText_GetFontSize(textpage, index)
-    straight = upright(matrix)
-    descent = ctypes.c_float(0.0)
-    if handle and not straight:
-        raw.FPDFFont_GetDescent(raw.FPDFTextObj_GetFont(handle), ctypes.c_float(1.0), descent)
-    return _Font(font_name(name.raw[:max(0, length - 1)].decode("utf-8", "replace")),
-                 font_size * (m.d if straight else 1.0), straight, matrix, font_size, descent.value)
+    key = (_NAME.raw[:max(0, length - 1)], raw.FPDFText_GetFontSize(textpage, index), (m.a, m.b, m.c, m.d))
+    font = _FONTS.get(key)
+    if font is None:
+        if len(_FONTS) > 4096:  # rotated text makes a matrix per angle: keep the cache small
+            _FONTS.clear()
+        name, font_size, matrix = key
+        straight = upright(matrix)
+        descent = ctypes.c_float(0.0)
+        if handle and not straight:
+            raw.FPDFFont_GetDescent(raw.FPDFTextObj_GetFont(handle), ctypes.c_float(1.0), descent)
+        font = _FONTS[key] = _Font(font_name(name.decode("utf-8", "replace")),
+                                   font_size * (matrix[3] if straight else 1.0), straight, matrix, font_size,
+                                   descent.value)
+    return font
 
 
-def _pdfium_shapes(page, height: float, read_objects: set[int],  # noqa: ANN001 (a pypdfium2 page)
+def _pdfium_shapes(page, height: float, textpage, read_objects: set[int],  # noqa: ANN001 (pypdfium2 handles)
                    spaces: list[Char]) -> tuple[list[Rect], bool, int]:
     """Rectangles and straight ruling lines from the page's paths (as pdfplumber reads them: curves,
     such as glyphs drawn as outlines, are left out); whether the page holds images; how many text
-    objects with a visible width gave no character to the text page (``read_objects``). Text
-    objects without ink that PDFium skipped are added to ``spaces`` as the word breaks they are."""
+    objects with a visible width gave no character to the text page (``read_objects`` are those
+    known to have given some; the others are asked). Text objects without ink that PDFium skipped
+    are added to ``spaces`` as the word breaks they are."""
     import pypdfium2.raw as raw
 
     rects: list[Rect] = []
@@ -219,7 +247,7 @@ def _pdfium_shapes(page, height: float, read_objects: set[int],  # noqa: ANN001 
             if ctypes.addressof(handle.contents) not in read_objects \
                     and raw.FPDFPageObj_GetBounds(handle, left, bottom, right, top):
                 if right.value - left.value > 0.5:
-                    dropped += 1
+                    dropped += raw.FPDFTextObj_GetText(handle, textpage, None, 0) <= 2  # no text: 1 NUL (2 bytes)
                 else:  # no ink: spaces drawn on their own, which PDFium leaves out
                     spaces.append(_space_at(handle, height))
         elif kind == raw.FPDF_PAGEOBJ_IMAGE:
