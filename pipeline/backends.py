@@ -32,9 +32,10 @@ descent from the font descriptor and PDFium guesses its own when that says 0 (Li
 
 
 def upright(matrix: tuple[float, ...]) -> bool:
-    """Horizontal text, neither rotated nor mirrored (a text matrix ``a b c d``)."""
+    """Text on a horizontal baseline, neither rotated nor mirrored (a text matrix ``a b c d``); it may
+    be slanted (``c``: the oblique Word makes of a font without an italic)."""
     a, b, c, d = matrix[:4]
-    return abs(b) < 1e-6 and abs(c) < 1e-6 and a > 0 and d > 0
+    return abs(b) < 1e-6 and a > 0 and d > 0
 
 
 @dataclass(slots=True)
@@ -65,12 +66,15 @@ def pdfplumber_page(page: Any, number: int) -> RawPage:
     chars = []
     for c in page.chars:
         size, top, bottom = float(c.get("size", 0.0)), float(c["top"]), float(c["bottom"])
+        x0, x1 = float(c["x0"]), float(c["x1"])
         matrix = c.get("matrix")
-        if matrix and upright(matrix):
+        if matrix and upright(matrix):  # boxed from the origin: slanted text is not shifted by its slant
             bottom = height - float(matrix[5]) + DESCENT_EM * size
             top = bottom - size
-        chars.append(Char(c["text"], float(c["x0"]), float(c["x1"]), top, bottom,
-                          font_name(str(c.get("fontname", ""))), size))
+            if abs(matrix[2]) > 1e-6:
+                x0 = float(matrix[4])
+                x1 = x0 + float(c.get("adv", 0.0)) * float(matrix[0])
+        chars.append(Char(c["text"], x0, x1, top, bottom, font_name(str(c.get("fontname", ""))), size))
     rects = [
         Rect(x0=float(r["x0"]), top=float(r["top"]), x1=float(r["x1"]), bottom=float(r["bottom"]),
              filled=bool(r.get("fill")), stroked=bool(r.get("stroke")))

@@ -124,11 +124,17 @@ def _pdfium_chars(textpage, height: float) -> tuple[list[Char], set[int]]:  # no
         if code in _BLANKS:
             if is_generated(textpage, k):
                 continue  # PDFium's guess at a gap, or a line break: the geometry tells the same
+            get_origin(textpage, k, x, y)
             if text is not None and text != " ":
-                append(_boxed(text, origin, left, right, top, bottom, baseline, font, height, None, None))
-                low = chars[-1].bottom
-                text, right = " ", chars[-1].x1
-                append(new(Char, (" ", right, right, low - font.size, low, font.name, font.size)))
+                append(_boxed(text, origin, left, right, top, bottom, baseline, font, height, x.value, y.value))
+            if font.upright:  # a printed space, where it is printed
+                low = height - y.value + descent * font.size
+                append(new(Char, (" ", x.value, x.value, low - font.size, low, font.name, font.size)))
+            else:
+                get_box(textpage, k, box)
+                append(_turned(" ", x.value, y.value, (box.left, box.right, box.top, box.bottom), None, None, font,
+                               height))
+            text, right = " ", x.value
             continue
         get_box(textpage, k, box)
         get_origin(textpage, k, x, y)

@@ -14,8 +14,11 @@ running headers, ``Pag. X di Y`` footers and a text box. Their text is known exa
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
+import shutil
+import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -125,3 +128,49 @@ def test_both_backends_extract_the_same(rules, name):
             for item in data[part]:
                 item.pop("bbox")
     assert fast == reference
+
+
+REALDOCS = Path(__file__).resolve().parents[2] / "shared" / "realdocs"
+TRENTO = REALDOCS / "comune-trento_agenda-digitale-2020-2023_originale.docx"
+
+
+def real_pdfs() -> list[Path]:
+    return sorted(REALDOCS.glob("*.pdf")) if REALDOCS.is_dir() else []
+
+
+@pytest.mark.skipif(not real_pdfs(), reason="the real documents (../shared/realdocs) are not here")
+@pytest.mark.parametrize("pdf", real_pdfs(), ids=lambda p: p.name[:40])
+def test_both_backends_read_the_same_words_on_real_word_made_pdfs(pdf):
+    """The same words on every page, in the same order but for text printed sideways (a table's
+    vertical labels: each letter its own 'line', whose boxes differ by a tenth of a point since
+    PDFium gives no advance width and it is taken from the next character)."""
+    fast, reference = (parse_pdf(pdf, backend=b) for b in BACKENDS)
+    words = [[w.text for line in page.lines for w in line.words] for page in fast.pages]
+    reference_words = [[w.text for line in page.lines for w in line.words] for page in reference.pages]
+    assert [sorted(page) for page in words] == [sorted(page) for page in reference_words]
+    ordered = difflib.SequenceMatcher(None, sum(words, []), sum(reference_words, []), autojunk=False).ratio()
+    assert ordered >= 0.999
+
+
+@pytest.mark.skipif(not TRENTO.is_file() or shutil.which("soffice") is None,
+                    reason="needs ../shared/realdocs and LibreOffice (soffice)")
+def test_no_letter_of_a_real_word_document_is_lost_through_libreoffice(tmp_path):
+    """A Comune's original .docx (Word), exported by LibreOffice: every letter of its paragraphs,
+    cells, headers and footers is in the words read (what is added is the furniture repeated on
+    every page, the contents and the list numbers)."""
+    from docx import Document
+
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(TRENTO)], check=True, capture_output=True, timeout=300)
+    document = Document(str(TRENTO))
+    texts = [p.text for p in document.paragraphs]
+    for section in document.sections:
+        texts += [p.text for p in section.header.paragraphs + section.footer.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            texts += list(dict.fromkeys(cell.text for cell in row.cells))  # merged cells repeat
+    written = Counter(letters(" ".join(texts)))
+    for backend in BACKENDS:
+        parsed = parse_pdf(tmp_path / f"{TRENTO.stem}.pdf", backend=backend)
+        read = Counter(letters(" ".join(w.text for p in parsed.pages for line in p.lines for w in line.words)))
+        assert dict(written - read) == {}, backend
