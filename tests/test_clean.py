@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline.clean import clean_pages, line_gaps, normalise_text
-from pipeline.layout import GlyphMetrics, Line, Page, Word
+from pipeline.layout import Char, GlyphMetrics, Line, Page, Word
+from pipeline.lexicon import lexicon_for
+from pipeline.rules import load_rules
 from pipeline.text import join_lines
+
+LEXICON = lexicon_for(load_rules().lexicon)
 
 
 def word(text: str, x0: float, x1: float, top: float = 100.0) -> Word:
@@ -54,3 +60,32 @@ def test_join_lines_with_hyphenation():
     assert join_lines(["della organiz-", "zazione e della"], is_word) == "della organizzazione e della"
     assert join_lines(["socio-", "economico"], is_word) == "socio-economico"
     assert join_lines(["PERSONALE 2022 -", "2024 E PIANO"], is_word) == "PERSONALE 2022 - 2024 E PIANO"
+
+
+@pytest.mark.parametrize(("lines", "joined"), [
+    (["la Approvazion", "e del piano"], "la Approvazione del piano"),      # broken by the PDF, no hyphen
+    (["APPROVAZION", "E DEL PIANO"], "APPROVAZIONE DEL PIANO"),
+    (["AVENTI DIRIT-", "TO"], "AVENTI DIRITTO"),                            # hyphenated capitals
+    (["categorie di perso -", "nale e"], "categorie di personale e"),       # a justified hyphen set apart
+    (["territorio metropolitano -", "integrazione"], "territorio metropolitano - integrazione"),  # a dash
+    (["degli uffici", "e dei servizi"], "degli uffici e dei servizi"),     # two words stay two
+    (["il servizi", "o"], "il servizi o"),                                  # 'servizi' is a word itself
+    (["il Comune di Bo", "logna"], "il Comune di Bo logna"),               # too short to tell
+])
+def test_join_lines_closes_words_broken_at_a_line_end(lines, joined):
+    assert join_lines(lines, LEXICON.is_known) == joined
+
+
+def test_no_guessing_in_a_font_that_maps_its_ligatures(rules):
+    """'nale' at the start of a line (after 'perso-') is not a damaged 'finale' in a font seen
+    drawing 'ffi' with its letters; in a font never seen doing so, the same line is repaired."""
+    def cleaned(fonts_with_ligatures: list[str]) -> str:
+        glyphs = GlyphMetrics()
+        glyphs.add([Char(letters, 0, 8, 0, 10, font, 10.0) for font in fonts_with_ligatures for letters in ["ffi"]])
+        page = Page(1, 600, 800, lines=[Line([word("nale", 10, 28), word("e", 31, 36), word("assicurando", 39, 90)],
+                                             page=1)])
+        clean_pages([page], rules, glyphs)
+        return page.lines[0].text
+
+    assert cleaned(["Carlito"]) == "nale e assicurando"
+    assert cleaned([]) == "finale e assicurando"
