@@ -139,7 +139,8 @@ def _kept(document: SegmentedDocument, blocks: list[Block], keep: bool) -> None:
 
 def _assemble(source: PdfSource, rules: RuleSet, reading: _Reading) -> Result:
     document = reading.document
-    items = normalise(reading.extracted, rules)
+    info = document_info(document, rules)
+    items = normalise(reading.extracted, rules, info.period)
     warnings = list(items.warnings)
     if document.profile is None:
         warnings.insert(0, Warning(kind="unknown_template",
@@ -147,7 +148,6 @@ def _assemble(source: PdfSource, rules: RuleSet, reading: _Reading) -> Result:
     warnings += [Warning(kind="no_text_layer", message=f"page {number} has no text layer (scanned?)", page=number)
                  for number in reading.blank_pages]
     warnings += [Warning(kind="text_mismatch", message=m.message, page=m.page) for m in source.mismatches]
-    info = document_info(document, rules)
     warnings += validate(items.objectives, items.indicators, info.period)
     extraction = Extraction(
         source=Source(file=source.path.name, sha256=source.sha256, pages=source.page_count),

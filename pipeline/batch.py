@@ -27,7 +27,8 @@ from . import __version__
 from .catalog import Catalog
 from .datapackage import require_parquet, write_data_package, write_parquet
 from .errors import InputNotFoundError, PlanExtractError, TimeoutError_
-from .export import INDICATOR_COLUMNS, OBJECTIVE_COLUMNS, indicator_rows, objective_rows, to_csv, write_atomic
+from .contract import TABLES, table_rows, with_document
+from .export import to_csv, write_atomic
 from .models import Extraction
 from .parse import sha256_of
 from .rules import RuleSet, load_rules
@@ -423,19 +424,19 @@ def _extractions(out: Path, rows: list[Row]) -> Iterator[tuple[Row, Extraction]]
 
 def write_combined(out: Path, rows: list[Row], formats: tuple[str, ...] = ("csv",)) -> None:
     """The tables of every extracted document together, with a ``document`` column: ``objectives.csv``,
-    ``indicators.csv`` and their ``datapackage.json`` (csv), ``objectives.parquet``, ``indicators.parquet``."""
-    objectives, indicators = [], []
+    ``indicators.csv``, ``values.csv`` and their ``datapackage.json`` (csv); the same as Parquet."""
+    combined: dict[str, list[dict]] = {name: [] for name in TABLES}
     for row, extraction in _extractions(out, rows):
-        objectives += [{"document": row.output, **item} for item in objective_rows(extraction)]
-        indicators += [{"document": row.output, **item} for item in indicator_rows(extraction)]
+        for name in TABLES:
+            combined[name] += [{"document": row.output, **item} for item in table_rows(extraction, name)]
     if "csv" in formats:
-        write_atomic(out / "objectives.csv", to_csv(objectives, ["document", *OBJECTIVE_COLUMNS]))
-        write_atomic(out / "indicators.csv", to_csv(indicators, ["document", *INDICATOR_COLUMNS]))
-        write_data_package(out / "datapackage.json", out.name, out / "objectives.csv", out / "indicators.csv",
-                           with_document=True)
+        for name, table in TABLES.items():
+            write_atomic(out / f"{name}.csv", to_csv(combined[name], with_document(table).names))
+        write_data_package(out / "datapackage.json", out.name, {name: out / f"{name}.csv" for name in TABLES},
+                           batch=True)
     if "parquet" in formats:
-        write_parquet(out / "objectives.parquet", "objectives", objectives, with_document=True)
-        write_parquet(out / "indicators.parquet", "indicators", indicators, with_document=True)
+        for name, table in TABLES.items():
+            write_parquet(out / f"{name}.parquet", with_document(table), combined[name])
 
 
 def catalog_documents(out: Path, rows: list[Row], db: Path | str) -> None:

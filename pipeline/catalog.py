@@ -1,13 +1,14 @@
-"""A catalog of extracted plans in one SQLite file: ``documents``, ``objectives``, ``indicators``.
+"""A catalog of extracted plans in one SQLite file: ``documents`` and the tables of ``contract.py``
+(``objectives``, ``indicators``, ``values``).
 
 A document's id is the sha256 of its PDF: extracting the same file again replaces its rows,
-never duplicates them; a new version of a plan is a new document. Objectives are keyed by
-(document, level, code), indicators by (document, code). The whole extraction is kept too, so that
-``compare`` can take two document ids. Any SQLite client reads it — DuckDB too
-(``ATTACH 'plans.sqlite' (TYPE sqlite)``). Counting indicators by department, for instance:
+never duplicates them; a new version of a plan is a new document. Rows are keyed by (document, id)
+(values by (document, indicator, position)). The whole extraction is kept too, so that ``compare``
+can take two document ids. Any SQLite client reads it — DuckDB too (``ATTACH 'plans.sqlite' (TYPE
+sqlite)``). Counting indicators by department, for instance:
 
     SELECT o.department, count(*) FROM indicators i
-    JOIN objectives o ON o.document_id = i.document_id AND o.code = i.objective_code
+    JOIN objectives o ON o.document_id = i.document_id AND o.id = i.objective_id
     GROUP BY o.department;
 """
 
@@ -17,38 +18,36 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from .contract import TABLES, Table, table_rows
 from .errors import CatalogError, OutputError
-from .export import INDICATOR_COLUMNS, OBJECTIVE_COLUMNS, indicator_rows, objective_rows
 from .models import Extraction
 
-_TYPES = {"page": "INTEGER", "action_area": "INTEGER", "department_known": "INTEGER",
-          "bbox_x0": "REAL", "bbox_top": "REAL", "bbox_x1": "REAL", "bbox_bottom": "REAL",
-          "target_value": "", "actual_value": ""}  # values of any type keep their own
+CATALOG_VERSION = 2  # the output schema's major version: its tables are made from it
+_SQL = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "string": "TEXT", "any": ""}
 
 
-def _columns(names: list[str]) -> str:
-    return ", ".join(f"{name} {_TYPES.get(name, 'TEXT')}".strip() for name in names)
+def _create(table: Table) -> str:
+    columns = ", ".join(f"{c.name} {_SQL[c.kind]}".strip() for c in table.columns)
+    keys = ", ".join(["document_id", *table.primary_key])
+    references = "".join(
+        f', FOREIGN KEY (document_id, {", ".join(local)}) REFERENCES "{other}" (document_id, {", ".join(remote)})'
+        for local, other, remote in table.foreign_keys if other != "objectives")  # an indicator may stand alone
+    return (f'CREATE TABLE IF NOT EXISTS "{table.name}" (document_id'
+            f" TEXT NOT NULL REFERENCES documents(document_id) "
+            f"ON DELETE CASCADE, {columns}, PRIMARY KEY ({keys}){references});")
 
 
-SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS documents (
+SCHEMA = "\n".join([
+    """CREATE TABLE IF NOT EXISTS documents (
     document_id TEXT PRIMARY KEY, file TEXT NOT NULL, kind TEXT NOT NULL, profile TEXT, title TEXT,
     entity TEXT, period_from INTEGER, period_to INTEGER, pages INTEGER, objectives INTEGER,
-    indicators INTEGER, warnings INTEGER, program_version TEXT, rules_version TEXT, extraction TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS objectives (
-    document_id TEXT NOT NULL REFERENCES documents(document_id) ON DELETE CASCADE,
-    {_columns(OBJECTIVE_COLUMNS)},
-    PRIMARY KEY (document_id, level, code)
-);
-CREATE TABLE IF NOT EXISTS indicators (
-    document_id TEXT NOT NULL REFERENCES documents(document_id) ON DELETE CASCADE,
-    {_columns(INDICATOR_COLUMNS)},
-    PRIMARY KEY (document_id, code)
-);
-CREATE INDEX IF NOT EXISTS objectives_department ON objectives(department);
-CREATE INDEX IF NOT EXISTS indicators_objective ON indicators(document_id, objective_code);
-"""
+    indicators INTEGER, warnings INTEGER, program_version TEXT, rules_version TEXT, schema_version TEXT,
+    extraction TEXT NOT NULL
+);""",
+    *(_create(table) for table in TABLES.values()),
+    "CREATE INDEX IF NOT EXISTS objectives_department ON objectives(department);",
+    "CREATE INDEX IF NOT EXISTS indicators_objective ON indicators(document_id, objective_id);",
+])
 
 
 class Catalog:
@@ -59,7 +58,13 @@ class Catalog:
             self.connection = sqlite3.connect(self.path)
             self.connection.row_factory = sqlite3.Row
             self.connection.execute("PRAGMA foreign_keys = ON")
+            version = self.connection.execute("PRAGMA user_version").fetchone()[0]
+            made = self.connection.execute("SELECT count(*) FROM sqlite_master WHERE name = 'documents'").fetchone()[0]
+            if made and version != CATALOG_VERSION:
+                raise CatalogError(f"{self.path}: a catalog of an earlier output schema: use a new file "
+                                   f"(or extract the plans again into one)")
             self.connection.executescript(SCHEMA)
+            self.connection.execute(f"PRAGMA user_version = {CATALOG_VERSION}")
         except (sqlite3.Error, OSError) as exc:
             raise OutputError(f"{self.path}: cannot open the catalog ({exc})") from exc
 
@@ -79,20 +84,21 @@ class Catalog:
         with self.connection:  # one transaction: all or nothing
             self.connection.execute("DELETE FROM documents WHERE document_id = ?", (document_id,))
             self.connection.execute(
-                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (document_id, extraction.source.file, document.kind, document.profile, document.title,
                  document.entity, document.period.from_, document.period.to, extraction.source.pages,
                  len(extraction.objectives), len(extraction.indicators), len(extraction.warnings),
-                 extraction.run.program_version, extraction.run.rules_version, extraction.model_dump_json()))
-            self._insert("objectives", OBJECTIVE_COLUMNS, document_id, objective_rows(extraction))
-            self._insert("indicators", INDICATOR_COLUMNS, document_id, indicator_rows(extraction))
+                 extraction.run.program_version, extraction.run.rules_version, extraction.schema_version,
+                 extraction.model_dump_json()))
+            for table in TABLES.values():
+                self._insert(table, document_id, table_rows(extraction, table.name))
         return document_id
 
-    def _insert(self, table: str, columns: list[str], document_id: str, rows: list[dict[str, Any]]) -> None:
+    def _insert(self, table: Table, document_id: str, rows: list[dict[str, Any]]) -> None:
+        columns = table.names
         marks = ", ".join("?" * (len(columns) + 1))
-        # a duplicate code (flagged among the warnings) keeps its first row
         self.connection.executemany(
-            f"INSERT OR IGNORE INTO {table} (document_id, {', '.join(columns)}) VALUES ({marks})",
+            f'INSERT INTO "{table.name}" (document_id, {", ".join(columns)}) VALUES ({marks})',
             [(document_id, *(_sql(row[c]) for c in columns)) for row in rows])
 
     def documents(self) -> list[sqlite3.Row]:

@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Literal, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 
-from .models import Classification, Extraction, Indicator, Objective
+from .models import Classification, Extraction, Indicator, IndicatorValue, Objective
 from .text import fold, squash
 
 ChangeKind = Literal["added", "removed", "renumbered", "changed"]
@@ -32,7 +32,7 @@ class Change(BaseModel):
     """One difference between the old and the new plan."""
 
     kind: ChangeKind
-    level: Literal["general", "specific", "indicator"]
+    level: str = Field(description="the objective's level, or 'indicator'")
     old_code: str | None = None
     new_code: str | None = None
     field: str | None = None
@@ -58,35 +58,38 @@ class Comparison:
 def compare(old: Extraction, new: Extraction) -> Comparison:
     changes: list[Change] = []
     objective_pairs, removed, added = _match(
-        old.objectives, new.objectives, key=lambda o: (o.level, o.code),
+        old.objectives, new.objectives, key=lambda o: (o.level, _label(o)),
         text=lambda o: f"{o.title} {o.description or ''}", threshold=OBJECTIVE_THRESHOLD,
         same_group=lambda a, b: a.level == b.level)
-    changes += [_removed(o.level, o.code, o.title) for o in removed]
-    changes += [_added(o.level, o.code, o.title) for o in added]
-    renamed = {a.code: b.code for a, b in objective_pairs}
+    changes += [_removed(o.level, _label(o), o.title) for o in removed]
+    changes += [_added(o.level, _label(o), o.title) for o in added]
+    renamed = {a.id: b.id for a, b in objective_pairs}
     for a, b in objective_pairs:
-        if a.code != b.code:
-            changes.append(Change(kind="renumbered", level=a.level, old_code=a.code, new_code=b.code,
-                                  field="code", old=a.code, new=b.code))
-        changes += _field_changes(a.level, a.code, b.code, _objective_fields(a), _objective_fields(b))
+        if _label(a) != _label(b):
+            changes.append(Change(kind="renumbered", level=a.level, old_code=_label(a), new_code=_label(b),
+                                  field="code", old=_label(a), new=_label(b)))
+        changes += _field_changes(a.level, _label(a), _label(b), compared_fields(a), compared_fields(b))
 
     # indicators: by code, then by description among the indicators of matched objectives, then anywhere
     pairs, removed_ind, added_ind = _match(
-        old.indicators, new.indicators, key=lambda i: i.code, text=_indicator_text, threshold=INDICATOR_THRESHOLD,
-        same_group=lambda a, b: renamed.get(a.objective_code) == b.objective_code)
-    loose, removed_ind, added_ind = _match(removed_ind, added_ind, key=lambda i: (i.code, "unmatchable"),
+        old.indicators, new.indicators, key=_label, text=_indicator_text, threshold=INDICATOR_THRESHOLD,
+        same_group=lambda a, b: renamed.get(a.objective_id) == b.objective_id)
+    loose, removed_ind, added_ind = _match(removed_ind, added_ind, key=lambda i: (_label(i), "unmatchable"),
                                            text=_indicator_text, threshold=LOOSE_INDICATOR_THRESHOLD)
     pairs += loose
-    changes += [_removed("indicator", i.code, i.description) for i in removed_ind]
-    changes += [_added("indicator", i.code, i.description) for i in added_ind]
+    changes += [_removed("indicator", _label(i), i.description) for i in removed_ind]
+    changes += [_added("indicator", _label(i), i.description) for i in added_ind]
+    new_labels = {o.id: _label(o) for o in new.objectives}
+    old_labels = {o.id: _label(o) for o in old.objectives}
     for a, b in pairs:
-        if a.code != b.code:
-            changes.append(Change(kind="renumbered", level="indicator", old_code=a.code, new_code=b.code,
-                                  field="code", old=a.code, new=b.code))
-        old_fields, new_fields = _indicator_fields(a), _indicator_fields(b)
+        if _label(a) != _label(b):
+            changes.append(Change(kind="renumbered", level="indicator", old_code=_label(a), new_code=_label(b),
+                                  field="code", old=_label(a), new=_label(b)))
+        old_fields, new_fields = compared_fields(a), compared_fields(b)
         # the objective an indicator belongs to changes only if it moved, not if its objective was renumbered
-        old_fields["objective"] = renamed.get(a.objective_code, a.objective_code)
-        changes += _field_changes("indicator", a.code, b.code, old_fields, new_fields)
+        old_fields["objective"] = new_labels.get(renamed.get(a.objective_id or ""), old_labels.get(a.objective_id or ""))
+        new_fields["objective"] = new_labels.get(b.objective_id or "")
+        changes += _field_changes("indicator", _label(a), _label(b), old_fields, new_fields)
     return Comparison(old=old, new=new, changes=_ordered(changes, old, new))
 
 
@@ -130,29 +133,48 @@ def _indicator_text(indicator: Indicator) -> str:
 
 # -- fields ---------------------------------------------------------------------------------
 
-def _classification(value: Classification | None) -> str | None:
+def _label(item: Objective | Indicator) -> str:
+    """How an item is named in a change: its printed code, else its id."""
+    return item.code or item.id
+
+
+def _text(value: object) -> str | None:
     if value is None:
         return None
-    return f"{value.code} - {value.title}" if value.title else value.code
+    if isinstance(value, Classification):
+        return f"{value.code} - {value.title}" if value.title else value.code
+    if isinstance(value, list):
+        return " ".join(map(str, value)) or None
+    return str(value)
 
 
-def _objective_fields(objective: Objective) -> dict[str, str | None]:
-    return {"title": objective.title, "description": objective.description, "department": objective.department,
-            "political_owner": objective.political_owner,
-            "action_area": None if objective.action_area is None else str(objective.action_area),
-            "mission": _classification(objective.mission), "programme": _classification(objective.programme)}
+def compared_fields(item: Objective | Indicator) -> dict[str, str | None]:
+    """The printed content of an item, field by field, as ``compare`` compares it: every field of the
+    model not marked as provenance or derived (``NOT_COMPARED``); the other labelled fields one by
+    one (``attributes.tempi``); an indicator's values one per kind and year (``target 2026``)."""
+    fields: dict[str, str | None] = {}
+    for name, info in type(item).model_fields.items():
+        if (info.json_schema_extra or {}).get("compare", True) is False or name in ("code", "values", "attributes"):
+            continue
+        fields[name.removesuffix("_raw")] = _text(getattr(item, name))
+    for key, value in sorted(getattr(item, "attributes", {}).items()):
+        fields[f"attributes.{key}"] = value
+    if isinstance(item, Indicator):
+        fields.pop("objective_code", None)  # compared as "objective", renumbering aside
+        for value in item.values:
+            fields.setdefault(_value_field(value), value.raw)
+    return fields
 
 
-def _indicator_fields(indicator: Indicator) -> dict[str, str | None]:
-    return {"objective": indicator.objective_code, "description": indicator.description, "unit": indicator.unit_raw,
-            "target": indicator.target_raw, "actual": indicator.actual_raw}
+def _value_field(value: IndicatorValue) -> str:
+    return value.kind if value.year is None else f"{value.kind} {value.year}"
 
 
 def _field_changes(level: str, old_code: str, new_code: str, old: dict[str, str | None],
                    new: dict[str, str | None]) -> list[Change]:
     changes = []
-    for name, old_value in old.items():
-        new_value = new.get(name)
+    for name in [*old, *(n for n in new if n not in old)]:
+        old_value, new_value = old.get(name), new.get(name)
         if squash(old_value or "") != squash(new_value or ""):
             changes.append(Change(kind="changed", level=level, old_code=old_code, new_code=new_code, field=name,
                                   old=old_value, new=new_value))
@@ -173,7 +195,7 @@ def _ordered(changes: Iterable[Change], old: Extraction, new: Extraction) -> lis
     for side, plan in (("new", new), ("old", old)):
         for is_indicator, items in ((False, plan.objectives), (True, plan.indicators)):
             for index, item in enumerate(items):
-                position.setdefault((side, is_indicator, item.code), index)
+                position.setdefault((side, is_indicator, _label(item)), index)
     kinds = {"renumbered": 0, "changed": 1, "removed": 2, "added": 3}
 
     def sort_key(change: Change) -> tuple:

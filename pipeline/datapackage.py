@@ -1,107 +1,57 @@
 """Describing the tables for other tools: a Frictionless Data Package, and Parquet files.
 
-The Table Schema of each CSV is generated from the pydantic models (``models.py``): every column
-says which model field it comes from, and the field's annotation gives its type and allowed values.
+The Table Schema of each CSV comes from the tables of ``contract.py``, themselves derived from the
+pydantic models: a field's annotation gives its type and allowed values, its description the
+column's.
 """
 
 from __future__ import annotations
 
 import json
-import types
-import typing
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
+from .contract import TABLES, Column, Table, with_document
 from .errors import MissingDependencyError
-from .export import INDICATOR_COLUMNS, OBJECTIVE_COLUMNS, write_atomic
-from .models import SCHEMA_VERSION, BBox, Classification, Indicator, Objective
-
-_BOX = {"bbox_x0": (BBox, "x0"), "bbox_top": (BBox, "top"), "bbox_x1": (BBox, "x1"), "bbox_bottom": (BBox, "bottom")}
-SOURCES: dict[str, dict[str, tuple[type[BaseModel], str]]] = {
-    "objectives": {
-        **{name: (Objective, name) for name in OBJECTIVE_COLUMNS if name in Objective.model_fields},
-        "mission_code": (Classification, "code"), "mission_title": (Classification, "title"),
-        "programme_code": (Classification, "code"), "programme_title": (Classification, "title"), **_BOX,
-    },
-    "indicators": {
-        **{name: (Indicator, name) for name in INDICATOR_COLUMNS if name in Indicator.model_fields},
-        "objective_title": (Objective, "title"), "objective_department": (Objective, "department"), **_BOX,
-    },
-}
-DESCRIPTIONS = {
-    "document": "the output name of the document the row comes from",
-    "mission_code": "budget mission (D.Lgs. 118/2011)", "mission_title": "title of the mission",
-    "programme_code": "budget programme (D.Lgs. 118/2011)", "programme_title": "title of the programme",
-    "title": "title as printed, text-layer damage repaired", "description": "description as printed, repaired",
-    "objective_title": "title of the indicator's objective", "objective_department": "department of that objective",
-    "page": "page number, from 1", "bbox_x0": "left edge, PDF points from the page's left",
-    "bbox_top": "top edge, PDF points from the page's top", "bbox_x1": "right edge", "bbox_bottom": "bottom edge",
-}
-_SIMPLE = {str: "string", int: "integer", float: "number", bool: "boolean"}
+from .export import write_atomic
+from .models import SCHEMA_VERSION
 
 
-def field_descriptor(name: str, model: type[BaseModel], attribute: str) -> dict[str, Any]:
-    info = model.model_fields[attribute]
-    kinds = [t for t in _flatten(info.annotation) if t is not type(None)]
-    descriptor: dict[str, Any] = {"name": name}
-    literals = [t for t in kinds if typing.get_origin(t) is typing.Literal]
-    if literals:
-        descriptor["type"] = "string"
-        descriptor["constraints"] = {"enum": [v for t in literals for v in typing.get_args(t)]}
-    elif len(kinds) == 1 and kinds[0] in _SIMPLE:
-        descriptor["type"] = _SIMPLE[kinds[0]]
-    else:
-        descriptor["type"] = "any"  # a target may be a date, a number or yes/no
-    description = DESCRIPTIONS.get(name) or info.description
-    if description:
-        descriptor["description"] = description
+def field_descriptor(column: Column) -> dict[str, Any]:
+    descriptor: dict[str, Any] = {"name": column.name, "type": column.kind}
+    if column.enum:
+        descriptor["constraints"] = {"enum": list(column.enum)}
+    if column.description:
+        descriptor["description"] = column.description
     return descriptor
 
 
-def _flatten(annotation: Any) -> list[Any]:
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        return [t for arg in typing.get_args(annotation) for t in _flatten(arg)]
-    return [annotation]
-
-
-def table_schema(table: str, columns: list[str], with_document: bool) -> dict[str, Any]:
-    fields = [field_descriptor(c, *SOURCES[table][c]) for c in columns]
-    key = ["level", "code"] if table == "objectives" else ["code"]
-    schema: dict[str, Any] = {"fields": fields, "missingValues": [""]}
-    if with_document:
-        schema["fields"] = [{"name": "document", "type": "string", "description": DESCRIPTIONS["document"]}, *fields]
-        key = ["document", *key]
-    schema["primaryKey"] = key
-    if table == "indicators":
-        local = ["document", "objective_code"] if with_document else ["objective_code"]
-        remote = ["document", "code"] if with_document else ["code"]
-        schema["foreignKeys"] = [{"fields": local, "reference": {"resource": "objectives", "fields": remote}}]
+def table_schema(table: Table) -> dict[str, Any]:
+    schema: dict[str, Any] = {"fields": [field_descriptor(c) for c in table.columns], "missingValues": [""],
+                              "primaryKey": list(table.primary_key)}
+    if table.foreign_keys:
+        schema["foreignKeys"] = [{"fields": list(local), "reference": {"resource": other, "fields": list(remote)}}
+                                 for local, other, remote in table.foreign_keys]
     return schema
 
 
-def data_package(name: str, objectives_path: str, indicators_path: str, with_document: bool) -> dict[str, Any]:
-    """The descriptor of a package of the two CSV tables (paths relative to the descriptor)."""
+def data_package(name: str, paths: dict[str, str], batch: bool) -> dict[str, Any]:
+    """The descriptor of a package of the CSV tables (``paths``: table → path relative to it)."""
     return {
         "profile": "tabular-data-package",
         "name": name,
         "title": "Objectives and indicators extracted from Italian public-administration plans (planextract)",
         "version": SCHEMA_VERSION,
         "resources": [
-            {"name": "objectives", "path": objectives_path, "profile": "tabular-data-resource", "format": "csv",
+            {"name": table, "path": path, "profile": "tabular-data-resource", "format": "csv",
              "mediatype": "text/csv", "encoding": "utf-8",
-             "schema": table_schema("objectives", OBJECTIVE_COLUMNS, with_document)},
-            {"name": "indicators", "path": indicators_path, "profile": "tabular-data-resource", "format": "csv",
-             "mediatype": "text/csv", "encoding": "utf-8",
-             "schema": table_schema("indicators", INDICATOR_COLUMNS, with_document)},
-        ],
+             "schema": table_schema(with_document(TABLES[table]) if batch else TABLES[table])}
+            for table, path in paths.items()],
     }
 
 
-def write_data_package(path: Path, name: str, objectives_csv: Path, indicators_csv: Path,
-                       with_document: bool = False) -> Path:
-    descriptor = data_package(_package_name(name), objectives_csv.name, indicators_csv.name, with_document)
+def write_data_package(path: Path, name: str, csv_paths: dict[str, Path], batch: bool = False) -> Path:
+    descriptor = data_package(_package_name(name), {table: p.name for table, p in csv_paths.items()}, batch)
     write_atomic(path, json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n")
     return path
 
@@ -126,23 +76,21 @@ def require_parquet(formats: tuple[str, ...]) -> None:
             raise MissingDependencyError("Parquet output needs pyarrow: pip install 'planextract[parquet]'") from exc
 
 
-def write_parquet(path: Path, table: str, rows: list[dict[str, Any]], with_document: bool = False) -> Path:
+def write_parquet(path: Path, table: Table, rows: list[dict[str, Any]]) -> Path:
     """The same table as the CSV, typed (values of any type as their text)."""
     require_parquet(("parquet",))
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    columns = OBJECTIVE_COLUMNS if table == "objectives" else INDICATOR_COLUMNS
-    fields = table_schema(table, columns, with_document)["fields"]
     arrays, schema = [], []
-    for field in fields:
-        kind = _ARROW[field["type"]]
-        values = [row.get(field["name"]) for row in rows]
-        if field["type"] == "any":
+    for column in table.columns:
+        kind = _ARROW[column.kind]
+        values = [row.get(column.name) for row in rows]
+        if column.kind == "any":
             values = [None if v is None else (("true" if v else "false") if isinstance(v, bool) else str(v))
                       for v in values]
         arrays.append(pa.array(values, type=pa.type_for_alias(kind)))
-        schema.append(pa.field(field["name"], pa.type_for_alias(kind)))
+        schema.append(pa.field(column.name, pa.type_for_alias(kind)))
     temporary = path.with_name(f".{path.name}.tmp")
     pq.write_table(pa.Table.from_arrays(arrays, schema=pa.schema(schema)), temporary)
     temporary.replace(path)

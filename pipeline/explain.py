@@ -4,11 +4,13 @@ page holds, and where every block and table was found."""
 from __future__ import annotations
 
 import re
+import typing
 from collections import defaultdict
 
 from .api import Result
 from .layout import Line, union_bbox
-from .segment import AreaBlock, Block, ClassBlock, HeadingBlock, TableBlock, TextBlock
+from .models import Level
+from .segment import AreaBlock, Block, ClassBlock, HeadingBlock, SheetBlock, TableBlock, TextBlock
 from .tables import row_key
 
 
@@ -40,7 +42,7 @@ def explain(result: Result) -> list[str]:
         out.append(f"  p{page}: {'; '.join(roles) if roles else 'narrative'}")
 
     out += ["", "Blocks (page, position, what):"]
-    objectives = {(o.code, o.page) for o in extraction.objectives}
+    objectives = {(o.page, round(o.bbox.top)) for o in extraction.objectives}
     blocks = document.blocks
     for index, block in enumerate(blocks):
         out += _describe(block, blocks[index + 1:], objectives)
@@ -74,11 +76,11 @@ def _page_roles(result: Result) -> dict[int, list[str]]:
         directions[direction.page] += 1
     for page, count in directions.items():
         roles[page].append(f"strategic directions ({count})")
-    for level in ("general", "specific"):
+    for level in typing.get_args(Level):
         by_page = defaultdict(list)
         for objective in extraction.objectives:
             if objective.level == level:
-                by_page[objective.page].append(objective.code)
+                by_page[objective.page].append(objective.code or objective.id)
         for page, codes in by_page.items():
             roles[page].append(f"{level} objectives {', '.join(codes)}")
     indicators = defaultdict(int)
@@ -99,15 +101,25 @@ def _describe(block: Block, after: list[Block], objectives: set[tuple[str, int]]
         return [f"  p{block.lines[0].page} {_box(block.lines)} {block.level} {block.code}: {_short(block.title)!r}"]
     if isinstance(block, HeadingBlock):
         page = block.lines[0].page
-        confirmed = (block.code, page) in objectives
-        verdict = "objective" if confirmed else "numbered heading, no table follows: not an objective"
-        return [f"  p{page} {_box(block.lines)} heading {block.code} {_short(block.title, 50)!r} -> {verdict}"]
+        rule = block.rule
+        if rule.kind == "indicator":
+            verdict = "indicator"
+        elif (page, round(block.lines[0].top)) in objectives:
+            verdict = "objective"
+        else:
+            verdict = "numbered heading, no table follows: not an objective"
+        number = block.code or block.number or ""
+        return [f"  p{page} {_box(block.lines)} heading {number} {_short(block.title, 50)!r} [{rule.name}] "
+                f"-> {verdict}"]
+    if isinstance(block, SheetBlock):
+        fields = ", ".join(f"{e.key or '?'} ({_short(e.label, 25)!r})" for e in block.sheet.entries)
+        return [f"  p{block.lines[0].page} {_box(block.lines)} sheet: {fields}"]
     if isinstance(block, TableBlock):
         pages = block.pages
-        columns = ", ".join(f"{b.key} [{_edge(b.x0)}, {_edge(b.x1)}]" for b in block.bands)
+        columns = ", ".join(f"{b.id} [{_edge(b.x0)}, {_edge(b.x1)}]" for b in block.bands)
         lines = [f"  p{pages[0]} {_box(block.header.lines)} {block.kind} table on {_pages(pages)}: "
                  f"{len(block.rows)} rows; columns {columns}"]
-        if block.kind == "indicators":
+        if block.kind in ("indicators", "objectives", "values"):
             key = row_key(block.bands)
             for row in block.rows:
                 lines.append(f"      p{row.page} {_box(row.lines)} row {_short(row.text(key), 40)!r}")

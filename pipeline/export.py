@@ -11,18 +11,12 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .errors import OutputError
-from .models import Extraction, Indicator, Objective
+from .contract import INDICATORS, OBJECTIVES, TABLES, VALUES, table_rows
+from .models import Extraction
 
-OBJECTIVE_COLUMNS = [
-    "code", "level", "title", "description", "department", "department_known", "political_owner",
-    "action_area", "mission_code", "mission_title", "programme_code", "programme_title",
-    "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom",
-]
-INDICATOR_COLUMNS = [
-    "code", "objective_code", "objective_title", "objective_department", "description", "unit", "unit_raw",
-    "target_raw", "target_value", "actual_raw", "actual_value",
-    "page", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom",
-]
+OBJECTIVE_COLUMNS = OBJECTIVES.names
+INDICATOR_COLUMNS = INDICATORS.names
+VALUE_COLUMNS = VALUES.names
 
 
 def to_json(extraction: Extraction) -> str:
@@ -30,38 +24,19 @@ def to_json(extraction: Extraction) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def _bbox_cells(item: Objective | Indicator) -> dict[str, Any]:
-    return {"page": item.page, "bbox_x0": item.bbox.x0, "bbox_top": item.bbox.top,
-            "bbox_x1": item.bbox.x1, "bbox_bottom": item.bbox.bottom}
-
-
 def objective_rows(extraction: Extraction) -> list[dict[str, Any]]:
-    return [{
-        "code": o.code, "level": o.level, "title": o.title, "description": o.description,
-        "department": o.department, "department_known": o.department_known,
-        "political_owner": o.political_owner, "action_area": o.action_area,
-        "mission_code": o.mission.code if o.mission else None, "mission_title": o.mission.title if o.mission else None,
-        "programme_code": o.programme.code if o.programme else None,
-        "programme_title": o.programme.title if o.programme else None,
-        **_bbox_cells(o),
-    } for o in extraction.objectives]
+    """The objectives table: one row per objective, the columns of ``PLAN.objectives.csv``."""
+    return table_rows(extraction, "objectives")
 
 
 def indicator_rows(extraction: Extraction) -> list[dict[str, Any]]:
-    objectives = {o.code: o for o in extraction.objectives}
-    rows = []
-    for i in extraction.indicators:
-        objective = objectives.get(i.objective_code)
-        rows.append({
-            "code": i.code, "objective_code": i.objective_code,
-            "objective_title": objective.title if objective else None,
-            "objective_department": objective.department if objective else None,
-            "description": i.description, "unit": i.unit, "unit_raw": i.unit_raw,
-            "target_raw": i.target_raw, "target_value": i.target_value,
-            "actual_raw": i.actual_raw, "actual_value": i.actual_value,
-            **_bbox_cells(i),
-        })
-    return rows
+    """The indicators table, each row with its objective's title and department."""
+    return table_rows(extraction, "indicators")
+
+
+def value_rows(extraction: Extraction) -> list[dict[str, Any]]:
+    """The values table: every baseline, target and actual of every indicator, in print order."""
+    return table_rows(extraction, "values")
 
 
 def _cell(value: Any) -> str:
@@ -101,33 +76,34 @@ FORMATS = ("csv", "parquet")
 
 
 def output_paths(name: str, directory: Path) -> dict[str, Path]:
-    """Output files for a PDF name (or an output stem) in ``directory``."""
+    """Output files for a PDF name (or an output stem) in ``directory``: ``json``, ``package`` and,
+    for each table, ``TABLE`` (its CSV) and ``TABLE_parquet``."""
     stem = Path(name).stem if name.lower().endswith(".pdf") else name
-    return {"json": directory / f"{stem}.json",
-            "objectives": directory / f"{stem}.objectives.csv",
-            "indicators": directory / f"{stem}.indicators.csv",
-            "package": directory / f"{stem}.datapackage.json",
-            "objectives_parquet": directory / f"{stem}.objectives.parquet",
-            "indicators_parquet": directory / f"{stem}.indicators.parquet"}
+    paths = {"json": directory / f"{stem}.json", "package": directory / f"{stem}.datapackage.json"}
+    for table in TABLES:
+        paths[table] = directory / f"{stem}.{table}.csv"
+        paths[f"{table}_parquet"] = directory / f"{stem}.{table}.parquet"
+    return paths
 
 
 def write_outputs(extraction: Extraction, directory: Path, stem: str | None = None,
                   formats: tuple[str, ...] = ("csv",)) -> dict[str, Path]:
-    """Write ``STEM.json`` and the tables: ``STEM.objectives.csv``, ``STEM.indicators.csv`` and their
-    ``STEM.datapackage.json`` (csv); ``STEM.objectives.parquet``, ``STEM.indicators.parquet`` (parquet)."""
+    """Write ``STEM.json`` and the tables: ``STEM.objectives.csv``, ``STEM.indicators.csv``,
+    ``STEM.values.csv`` and their ``STEM.datapackage.json`` (csv); the same as Parquet (parquet)."""
     from .datapackage import write_data_package, write_parquet  # (it builds on this module)
 
     paths = output_paths(stem or extraction.source.file, directory)
     written = {"json": paths["json"]}
-    objectives, indicators = objective_rows(extraction), indicator_rows(extraction)
+    rows = {table: table_rows(extraction, table) for table in TABLES}
     if "csv" in formats:
-        write_atomic(paths["objectives"], to_csv(objectives, OBJECTIVE_COLUMNS))
-        write_atomic(paths["indicators"], to_csv(indicators, INDICATOR_COLUMNS))
-        write_data_package(paths["package"], paths["json"].stem, paths["objectives"], paths["indicators"])
-        written.update(objectives=paths["objectives"], indicators=paths["indicators"], package=paths["package"])
+        for name, table in TABLES.items():
+            write_atomic(paths[name], to_csv(rows[name], table.names))
+            written[name] = paths[name]
+        write_data_package(paths["package"], paths["json"].stem, {name: paths[name] for name in TABLES})
+        written["package"] = paths["package"]
     if "parquet" in formats:
-        write_parquet(paths["objectives_parquet"], "objectives", objectives)
-        write_parquet(paths["indicators_parquet"], "indicators", indicators)
-        written.update(objectives_parquet=paths["objectives_parquet"], indicators_parquet=paths["indicators_parquet"])
+        for name, table in TABLES.items():
+            write_parquet(paths[f"{name}_parquet"], table, rows[name])
+            written[f"{name}_parquet"] = paths[f"{name}_parquet"]
     write_atomic(paths["json"], to_json(extraction))
     return written

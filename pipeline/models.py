@@ -11,12 +11,17 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 
-DocumentKind = Literal["pap", "dup", "unknown"]
-Level = Literal["general", "specific"]
+DocumentKind = Literal["pap", "dup", "piao", "performance", "ict_plan", "unknown"]
+Level = Literal["area", "strategic", "general", "operational", "specific", "action"]
+"""The levels of the hierarchy, from the broadest; a profile maps the names a plan prints onto them."""
+ValueKind = Literal["baseline", "target", "actual"]
 UnitKind = Literal["date", "number", "percent", "currency", "days", "hours", "boolean", "text"]
 Value = bool | int | float | str | None
+
+NOT_COMPARED = {"compare": False}
+"""Field metadata: provenance and derived fields that ``compare`` does not report as changes."""
 
 
 class Model(BaseModel):
@@ -78,33 +83,77 @@ class Classification(Model):
 
 
 class Objective(Model):
-    code: str = Field(description="objective code as printed (a string: leading zeros kept)")
-    level: Level = Field(description="general (DUP) or specific (performance plan / PAP)")
+    """An objective at any level of the plan's hierarchy (strategic direction, general, operational,
+    specific objective, action), with its place in the hierarchy and its owners."""
+
+    id: str = Field(description="unique in the document: the printed code, else the printed numbering "
+                                "('operational-1.2'), else the level and position ('action-3')",
+                    json_schema_extra=NOT_COMPARED)
+    code: str | None = Field(None, description="objective code as printed (a string: leading zeros kept); "
+                                               "null when the plan prints none")
+    level: Level = Field(description="area, strategic, general, operational, specific or action")
+    level_label: str | None = Field(None, description="the level's name as printed ('Obiettivo operativo')")
+    parent_id: str | None = Field(None, description="id of the objective this one belongs to",
+                                  json_schema_extra=NOT_COMPARED)
     title: str
     description: str | None = None
     department: str | None = Field(None, description="responsible unit, as printed (whitespace normalised)")
     department_known: bool | None = Field(
-        None, description="true if the department is in the rules' known list (then canonical)")
-    political_owner: str | None = Field(None, description="political owner (Sindaco / Consigliere delegato)")
+        None, description="true if the department is in the rules' known list (then canonical)",
+        json_schema_extra=NOT_COMPARED)
+    responsible: str | None = Field(None, description="the person or role responsible, printed apart from the "
+                                                      "department (Dirigente responsabile)")
+    political_owner: str | None = Field(None, description="political owner (Sindaco / Assessore / Consigliere)")
+    weight: float | None = Field(None, description="weight in percent (Peso 15% → 15)", json_schema_extra=NOT_COMPARED)
+    weight_raw: str | None = Field(None, description="weight as printed")
+    years: list[int] = Field(default_factory=list, description="the years the objective runs, where the plan "
+                                                                "marks them (an X under a year column)")
     action_area: int | None = Field(None, description="number of the PAP action area (ambito/azione)")
     mission: Classification | None = None
     programme: Classification | None = None
-    page: int
-    bbox: BBox
+    attributes: dict[str, str] = Field(default_factory=dict, description="other labelled fields printed with "
+                                       "the objective (recipients, timing …), under the profile's names")
+    page: int = Field(json_schema_extra=NOT_COMPARED)
+    bbox: BBox = Field(json_schema_extra=NOT_COMPARED)
+
+
+class IndicatorValue(Model):
+    """One printed value of an indicator: its baseline, a target for a year, or an actual value."""
+
+    kind: ValueKind
+    year: int | None = Field(None, description="the year it is for; a relative year ('primo anno') is resolved "
+                                               "against the plan period")
+    raw: str = Field(description="as printed")
+    value: Value = Field(None, description="typed: ISO date, number or boolean; text kept as printed; null if "
+                                           "unreadable")
 
 
 class Indicator(Model):
-    code: str = Field(description="indicator code as printed (a string)")
-    objective_code: str = Field(description="code of the objective the indicator measures")
+    id: str = Field(description="unique in the document: the printed code, else the objective's id and the "
+                                "indicator's position under it ('operational-1.2/3')", json_schema_extra=NOT_COMPARED)
+    code: str | None = Field(None, description="indicator code as printed (a string); null when none is printed")
+    objective_id: str | None = Field(None, description="id of the objective the indicator measures",
+                                     json_schema_extra=NOT_COMPARED)
+    objective_code: str | None = Field(None, description="printed code of that objective")
     description: str
-    unit: UnitKind | None = Field(None, description="normalised unit; null if the printed one is unknown")
+    formula: str | None = Field(None, description="how it is computed (Formula di calcolo)")
+    unit: UnitKind | None = Field(None, description="normalised unit; null if the printed one is unknown",
+                                  json_schema_extra=NOT_COMPARED)
     unit_raw: str | None = Field(None, description="unit as printed (Unità di misura)")
-    target_raw: str | None = Field(None, description="target as printed (Obiettivo)")
-    target_value: Value = Field(None, description="target typed: ISO date, number or boolean; null if unreadable")
-    actual_raw: str | None = Field(None, description="actual value as printed (Consuntivo)")
-    actual_value: Value = Field(None, description="actual value typed like target_value")
-    page: int
-    bbox: BBox
+    weight: float | None = Field(None, description="weight in percent", json_schema_extra=NOT_COMPARED)
+    weight_raw: str | None = Field(None, description="weight as printed")
+    values: list[IndicatorValue] = Field(default_factory=list, description="baseline, targets per year and actual "
+                                         "values, in print order")
+    target_raw: str | None = Field(None, description="the first target as printed (Obiettivo)",
+                                   json_schema_extra=NOT_COMPARED)
+    target_value: Value = Field(None, description="target typed: ISO date, number or boolean; null if unreadable",
+                                json_schema_extra=NOT_COMPARED)
+    actual_raw: str | None = Field(None, description="the first actual value as printed (Consuntivo)",
+                                   json_schema_extra=NOT_COMPARED)
+    actual_value: Value = Field(None, description="actual value typed like target_value",
+                                json_schema_extra=NOT_COMPARED)
+    page: int = Field(json_schema_extra=NOT_COMPARED)
+    bbox: BBox = Field(json_schema_extra=NOT_COMPARED)
 
 
 class Warning(Model):  # noqa: A001 (the contract's name)

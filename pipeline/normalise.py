@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass
 
 from .departments import DepartmentMatcher
-from .extract import Extracted, RawClassification, RawIndicator, RawObjective
-from .models import ActionArea, BBox, Classification, Indicator, Objective, StrategicDirection, Warning
+from .models import (ActionArea, BBox, Classification, Indicator, IndicatorValue, Objective, Period,
+                     StrategicDirection, Warning)
+from .raw import Extracted, RawClassification, RawIndicator, RawObjective
 from .rules import RuleSet, UnitRules
 from .text import fold, squash
 
@@ -98,6 +99,8 @@ def parse_boolean(text: str) -> bool | None:
 
 _QUALIFIER = re.compile(
     r"^(?:entro\s+(?:il\s+)?|non\s+oltre\s+(?:il\s+)?|al\s+|dal\s+|fino\s+al\s+|almeno\s+|pari\s+a\s+|"
+    r"(?:maggiore|minore|superiore|inferiore)\s+o\s+uguale\s+a\s+|(?:non\s+)?(?:superiore|inferiore)\s+a\s+|"
+    r"(?:uguale|pari)\s+o\s+(?:superiore|inferiore)\s+a\s+|"
     r"min(?:imo)?\.?\s+|max(?:imo)?\.?\s+|>=|<=|[≥≤><=~]|circa\s+)\s*", re.IGNORECASE)
 
 
@@ -144,12 +147,15 @@ class Normalised:
     warnings: list[Warning]
 
 
-def normalise(extracted: Extracted, rules: RuleSet) -> Normalised:
-    """Type every printed value, canonicalise departments, and collect the warnings."""
-    warnings = [Warning(kind=i.kind, message=i.message, page=i.page, ref=i.ref) for i in extracted.issues]
+def normalise(extracted: Extracted, rules: RuleSet, period: Period | None = None) -> Normalised:
+    """Give every item its id, type every printed value (a relative year resolved against the plan
+    ``period``), canonicalise departments, and collect the warnings."""
+    ids = _ids(extracted)
+    warnings = [Warning(kind=i.kind, message=i.message, page=i.page, ref=ids.get(id(i.item), i.ref))
+                for i in extracted.issues]
     matcher = DepartmentMatcher(rules.departments) if extracted.objectives else None
-    objectives = [_objective(o, matcher, warnings) for o in extracted.objectives]
-    indicators = [_indicator(i, rules.units, warnings) for i in extracted.indicators]
+    objectives = [_objective(o, ids, matcher, warnings) for o in extracted.objectives]
+    indicators = [_indicator(i, ids, rules.units, period or Period(), warnings) for i in extracted.indicators]
     return Normalised(
         action_areas=[ActionArea(number=a.number, title=a.title, page=a.page, bbox=BBox.of(a.bbox))
                       for a in extracted.action_areas],
@@ -158,37 +164,107 @@ def normalise(extracted: Extracted, rules: RuleSet) -> Normalised:
         objectives=objectives, indicators=indicators, warnings=warnings)
 
 
+def _ids(extracted: Extracted) -> dict[int, str]:
+    """Every objective's and indicator's id (keyed by the raw item's identity): the printed code,
+    else the level and the printed numbering ('operational-1.2'), else the level and the position
+    among those of its level without either ('action-3'); an indicator without a code, its
+    objective's id and its position under it ('operational-1.2/2'). A repeated id gets '~2', '~3'."""
+    ids: dict[int, str] = {}
+    taken: set[str] = set()
+
+    def unique(candidate: str) -> str:
+        wanted, n = candidate, 1
+        while wanted in taken:
+            n += 1
+            wanted = f"{candidate}~{n}"
+        taken.add(wanted)
+        return wanted
+
+    unnumbered: dict[str, int] = {}
+    for objective in extracted.objectives:
+        if objective.code:
+            candidate = objective.code
+        elif objective.number:
+            candidate = f"{objective.level}-{objective.number}"
+        else:
+            unnumbered[objective.level] = unnumbered.get(objective.level, 0) + 1
+            candidate = f"{objective.level}-{unnumbered[objective.level]}"
+        ids[id(objective)] = unique(candidate)
+    under: dict[str, int] = {}
+    for indicator in extracted.indicators:
+        if indicator.code:
+            ids[id(indicator)] = unique(indicator.code)
+            continue
+        owner = ids.get(id(indicator.objective)) if indicator.objective is not None else None
+        base = owner or "indicator"
+        under[base] = under.get(base, 0) + 1
+        ids[id(indicator)] = unique(f"{base}/{under[base]}")
+    return ids
+
+
 def _classification(raw: RawClassification | None) -> Classification | None:
     return Classification(code=raw.code, title=raw.title) if raw else None
 
 
-def _objective(raw: RawObjective, matcher: DepartmentMatcher | None, warnings: list[Warning]) -> Objective:
+def _objective(raw: RawObjective, ids: dict[int, str], matcher: DepartmentMatcher | None,
+               warnings: list[Warning]) -> Objective:
+    identifier = ids[id(raw)]
     department = matcher.resolve(raw.department) if matcher else None
-    if department is None:
-        warnings.append(Warning(kind="missing_department", message=f"objective {raw.code} has no department",
-                                page=raw.page, ref=raw.code))
+    if department is None and raw.level in ("general", "operational", "specific", "action") and raw.responsible is None:
+        warnings.append(Warning(kind="missing_department", message=f"objective {identifier} has no department",
+                                page=raw.page, ref=identifier))
     return Objective(
-        code=raw.code, level=raw.level, title=raw.title, description=raw.description,
+        id=identifier, code=raw.code, level=raw.level, level_label=raw.level_label,
+        parent_id=ids.get(id(raw.parent)) if raw.parent is not None else None,
+        title=raw.title, description=raw.description,
         department=department.name if department else None,
         department_known=department.known if department else None,
-        political_owner=raw.political_owner, action_area=raw.action_area,
-        mission=_classification(raw.mission), programme=_classification(raw.programme),
-        page=raw.page, bbox=BBox.of(raw.bbox))
+        responsible=raw.responsible, political_owner=raw.political_owner,
+        weight=_weight(raw.weight_raw, identifier, raw.page, warnings), weight_raw=raw.weight_raw, years=raw.years,
+        action_area=raw.action_area, mission=_classification(raw.mission), programme=_classification(raw.programme),
+        attributes=raw.attributes, page=raw.page, bbox=BBox.of(raw.bbox))
 
 
-def _indicator(raw: RawIndicator, units: UnitRules, warnings: list[Warning]) -> Indicator:
+def _weight(raw: str | None, ref: str, page: int, warnings: list[Warning]) -> float | None:
+    if not raw:
+        return None
+    value = parse_number(_QUALIFIER.sub("", squash(raw), count=1))
+    if value is None:
+        warnings.append(Warning(kind="unreadable_value", message=f"weight of {ref}: '{raw}' is not a number; "
+                                                                 f"value set to null", page=page, ref=ref))
+        return None
+    return float(value)
+
+
+def _indicator(raw: RawIndicator, ids: dict[int, str], units: UnitRules, period: Period,
+               warnings: list[Warning]) -> Indicator:
+    identifier = ids[id(raw)]
     unit = unit_kind(raw.unit_raw, units)
     if raw.unit_raw and unit is None:
         warnings.append(Warning(kind="unknown_unit", message=f"unit '{raw.unit_raw}' is not in the unit vocabulary",
-                                page=raw.page, ref=raw.code))
-    values = {}
-    for name, printed in (("target", raw.target_raw), ("actual", raw.actual_raw)):
-        reading = read_value(printed, unit)
-        values[name] = reading.value
+                                page=raw.page, ref=identifier))
+    if raw.expects_unit and not raw.unit_raw:
+        warnings.append(Warning(kind="missing_unit", message=f"indicator {identifier}: no unit of measure",
+                                page=raw.page, ref=identifier))
+    values = []
+    for value in raw.values:
+        reading = read_value(value.raw, unit)
+        year = value.year
+        if year is None and value.ordinal is not None and period.from_ is not None:
+            year = period.from_ + value.ordinal - 1
         if reading.problem:
-            warnings.append(Warning(kind=reading.kind, message=f"{name} of indicator {raw.code}: "
-                                    f"{reading.problem}; value set to null", page=raw.page, ref=raw.code))
+            label = value.kind if year is None else f"{value.kind} {year}"
+            warnings.append(Warning(kind=reading.kind, message=f"{label} of indicator {identifier}: "
+                                    f"{reading.problem}; value set to null", page=raw.page, ref=identifier))
+        values.append(IndicatorValue(kind=value.kind, year=year, raw=value.raw, value=reading.value))
+    target = next((v for v in values if v.kind == "target"), None)
+    actual = next((v for v in values if v.kind == "actual"), None)
+    objective = raw.objective
     return Indicator(
-        code=raw.code, objective_code=raw.objective_code, description=raw.description, unit=unit,
-        unit_raw=raw.unit_raw, target_raw=raw.target_raw, target_value=values["target"],
-        actual_raw=raw.actual_raw, actual_value=values["actual"], page=raw.page, bbox=BBox.of(raw.bbox))
+        id=identifier, code=raw.code, objective_id=ids.get(id(objective)) if objective is not None else None,
+        objective_code=objective.code if objective is not None else None, description=raw.description,
+        formula=raw.formula, unit=unit, unit_raw=raw.unit_raw,
+        weight=_weight(raw.weight_raw, identifier, raw.page, warnings), weight_raw=raw.weight_raw, values=values,
+        target_raw=target.raw if target else None, target_value=target.value if target else None,
+        actual_raw=actual.raw if actual else None, actual_value=actual.value if actual else None,
+        page=raw.page, bbox=BBox.of(raw.bbox))

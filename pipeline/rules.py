@@ -8,20 +8,24 @@ with the file and the key instead of being silently ignored.
 from __future__ import annotations
 
 import hashlib
+import importlib.resources
 import re
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+import typing
+from typing import Annotated, Any, ClassVar, Literal
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import RulesError
+from .models import Level, ValueKind
 from .text import fold
 
-DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+DEFAULT_RULES_DIR = Path(str(importlib.resources.files("pipeline").joinpath("ruledata")))
+"""The rules shipped inside the package (``rules/`` in the repository points at them)."""
 
-DocumentKind = Literal["pap", "dup", "unknown"]
+DocumentKind = Literal["pap", "dup", "piao", "performance", "ict_plan"]
 
 
 class StrictModel(BaseModel):
@@ -88,22 +92,83 @@ class TitleCleanup(StrictModel):
     replace: str = ""
 
 
-class HeadingRules(StrictModel):
-    """An objective heading: a code followed by a title, printed with emphasis."""
+def _groups(pattern: str) -> set[str]:
+    return set(compiled(pattern).groupindex)
 
-    pattern: RegexStr = Field(description="regex with named groups 'code' and 'title'")
-    emphasised: bool = Field(True, description="heading must be bold or larger than body text")
-    title_cleanup: list[TitleCleanup] = Field(default_factory=list)
+
+class HeadingRule(StrictModel):
+    """A heading that opens an objective (or, with ``kind: indicator``, an indicator), e.g.
+    ``Obiettivo operativo 1.2 – Title``. Its pattern names the parts: ``title`` (required), ``code``
+    (an identifier as printed) or ``number`` (the plan's numbering, not a code), ``label`` (the
+    level's name as printed)."""
+
+    name: str = Field(description="names the rule, so that a profile extending this one can replace it")
+    pattern: RegexStr = Field(description="regex with the named group 'title', and 'code', 'number', 'label' "
+                                          "as printed")
+    level: Level | None = Field(None, description="the level of what it opens; none: given by the table that "
+                                                  "confirms it (see 'levels')")
+    kind: Literal["objective", "indicator"] = Field("objective", description="what the heading opens")
+    emphasised: bool = Field(True, description="the line must be bold or larger than body text")
+    confirm: Literal["table", "always"] = Field(
+        "table", description="'table': an objective only if a table of the profile (indicators, owner, sheet) "
+                             "follows before the next heading; 'always': every match is one")
+    parent: Literal["nesting", "numbering", "prefix", "none"] = Field(
+        "nesting", description="how its parent is found: the nearest open heading of an earlier rule ('nesting'), "
+                               "the one whose number begins this one's ('1' for '1.2', 'numbering'), the one whose "
+                               "code begins this one's ('0101' for '01010601', 'prefix'), or none")
+    title_cleanup: list[TitleCleanup] = Field(default_factory=list, description="regex substitutions on the title")
+
+    @model_validator(mode="after")
+    def _named_groups(self) -> "HeadingRule":
+        if "title" not in _groups(self.pattern):
+            raise ValueError(f"pattern {self.pattern!r} has no named group 'title'")
+        if self.parent == "numbering" and "number" not in _groups(self.pattern):
+            raise ValueError(f"parent 'numbering' needs a named group 'number' in {self.pattern!r}")
+        if self.parent == "prefix" and "code" not in _groups(self.pattern):
+            raise ValueError(f"parent 'prefix' needs a named group 'code' in {self.pattern!r}")
+        return self
 
 
 class Column(StrictModel):
-    key: str
-    labels: list[str]
+    """A column of a table: the printed labels that name it (compared with case, accents and spacing
+    folded, fuzzily), or regexes for labels that carry a year (``Target (?P<year>\\d{4})``, or
+    ``(?P<ordinal>primo|secondo|terzo) anno`` for years counted from the plan's first)."""
+
+    key: str = Field(description="what the column holds (the keys each table reads are listed with it)")
+    labels: list[str] = Field(default_factory=list, description="printed labels")
+    patterns: list[RegexStr] = Field(default_factory=list, description="regexes matching the whole label; groups "
+                                                                      "'year' or 'ordinal' give the column's year")
+
+    @model_validator(mode="after")
+    def _something_to_match(self) -> "Column":
+        if not self.labels and not self.patterns:
+            raise ValueError(f"column '{self.key}' has neither labels nor patterns")
+        for pattern in self.patterns:
+            unknown = _groups(pattern) - {"year", "ordinal"}
+            if unknown:
+                raise ValueError(f"pattern {pattern!r} of column '{self.key}': unknown named group(s) "
+                                 f"{', '.join(sorted(unknown))} (only 'year', 'ordinal')")
+        return self
+
+
+ORDINALS = {"primo": 1, "prima": 1, "1": 1, "secondo": 2, "seconda": 2, "2": 2, "terzo": 3, "terza": 3, "3": 3,
+            "quarto": 4, "quarta": 4, "4": 4, "quinto": 5, "quinta": 5, "5": 5}
 
 
 class TableRules(StrictModel):
     columns: list[Column]
     min_labels: int = Field(2, description="header labels that must be found to accept a header")
+
+    KEYS: ClassVar[frozenset[str]] = frozenset()
+    REPEATING: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="after")
+    def _known_keys(self) -> "TableRules":
+        for column in self.columns:
+            if self.KEYS and column.key not in self.KEYS and not column.key.startswith("attributes."):
+                raise ValueError(f"column key '{column.key}' is not read from this table "
+                                 f"(it reads: {', '.join(sorted(self.KEYS))})")
+        return self
 
     @cached_property
     def keys(self) -> list[str]:
@@ -115,27 +180,122 @@ class TableRules(StrictModel):
         return tuple((c.key, fold(label), tuple(fold(label).split())) for c in self.columns for label in c.labels)
 
     @cached_property
+    def label_patterns(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
+        return tuple((c.key, compiled(p)) for c in self.columns for p in c.patterns)
+
+    @cached_property
     def label_tokens(self) -> dict[str, frozenset[str]]:
         """The telling (folded) words of each column's labels, for a quick first look at a line."""
         common = {"del", "dei", "della", "delle", "per", "con", "and"}
-        return {c.key: frozenset(t for label in c.labels for t in fold(label).split()
-                                 if len(t) >= 3 and t not in common) for c in self.columns}
+        tokens: dict[str, set[str]] = {}
+        for c in self.columns:
+            words = {t for label in c.labels for t in fold(label).split() if len(t) >= 3 and t not in common}
+            words |= {w for p in c.patterns for w in re.findall(r"[a-z]{3,}", fold(p)) if w not in common}
+            tokens.setdefault(c.key, set()).update(words)
+        return {key: frozenset(words) for key, words in tokens.items()}
 
 
 class IndicatorTableRules(TableRules):
+    """Columns: code, description, formula, unit, weight; baseline, target, actual (one per year when
+    their labels carry one)."""
+
+    KEYS: ClassVar[frozenset[str]] = frozenset(
+        {"code", "description", "formula", "unit", "weight", "baseline", "target", "actual"})
+    REPEATING: ClassVar[frozenset[str]] = frozenset({"baseline", "target", "actual"})
     code_pattern: RegexStr = Field(r"^\d{3,6}$", description="first token of an indicator row")
-    department_row_labels: list[str] = Field(default_factory=list)
+    department_row_labels: list[str] = Field(default_factory=list, description="labels of a row naming the "
+                                             "objective's department inside the table ('Obiettivo specifico')")
+    rows: Literal["code", "bands"] = Field(
+        "code", description="'code': a row opens at a code (rows without any are cut by the table's row lines "
+                            "or padding); 'bands': always by row lines or padding")
 
 
 class OwnerTableRules(TableRules):
-    """The small table under a general objective pairing owner labels with their values."""
+    """The small table under a general objective pairing owner labels with their values.
+    Columns: mission_programme, political_owner, department, responsible."""
+
+    KEYS: ClassVar[frozenset[str]] = frozenset({"mission_programme", "political_owner", "department", "responsible"})
+
+
+class ObjectiveTableRules(TableRules):
+    """A table whose rows are objectives (a DUP's table of obiettivi operativi). Columns: code, title,
+    description, department, responsible, political_owner, weight, years (a mark under a year column:
+    the objective runs that year), attributes.NAME."""
+
+    KEYS: ClassVar[frozenset[str]] = frozenset(
+        {"code", "title", "description", "department", "responsible", "political_owner", "weight", "years"})
+    REPEATING: ClassVar[frozenset[str]] = frozenset({"years"})
+    level: Level = Field(description="the level of the objectives it lists")
+    code_pattern: RegexStr | None = Field(None, description="what a row's code looks like (none: rows are cut by "
+                                                            "row lines or padding)")
+    parent: Literal["nesting", "prefix", "none"] = Field(
+        "nesting", description="each row's parent: the open heading ('nesting'), the objective whose code begins "
+                               "the row's ('prefix'), or none")
+
+
+class ValueTableRules(TableRules):
+    """A small table under an indicator heading, a row per year. Columns: year, baseline, target, actual."""
+
+    KEYS: ClassVar[frozenset[str]] = frozenset({"year", "baseline", "target", "actual"})
+
+
+class SheetField(StrictModel):
+    key: str = Field(description="title, description, department, responsible, political_owner, weight, or "
+                                 "attributes.NAME (kept under NAME in the objective's attributes)")
+    labels: list[str]
+
+    @model_validator(mode="after")
+    def _known_key(self) -> "SheetField":
+        if self.key not in SheetRules.KEYS and not re.fullmatch(r"attributes\.[a-z_][a-z0-9_]*", self.key):
+            raise ValueError(f"field key '{self.key}' is not read from a sheet "
+                             f"(it reads: {', '.join(sorted(SheetRules.KEYS))}, attributes.NAME)")
+        return self
+
+
+class SheetRules(StrictModel):
+    """An objective's sheet: labelled fields printed as a two-column table (label | value) or as lines
+    ('Settore responsabile: Servizi demografici'), under its heading."""
+
+    KEYS: ClassVar[frozenset[str]] = frozenset(
+        {"title", "description", "department", "responsible", "political_owner", "weight"})
+    fields: list[SheetField]
+    min_fields: int = Field(2, description="labelled fields that must be found to take the lines as a sheet")
+
+    @cached_property
+    def folded(self) -> tuple[tuple[str, str], ...]:
+        """(key, folded label), longest labels first so that 'Dirigente responsabile' wins over 'Responsabile'."""
+        pairs = [(f.key, fold(label).rstrip(":").strip()) for f in self.fields for label in f.labels]
+        return tuple(sorted(pairs, key=lambda pair: -len(pair[1])))
+
+
+class ValueLine(StrictModel):
+    pattern: RegexStr = Field(description="regex with the named group 'raw' (the value as printed) and 'year' "
+                                          "or 'ordinal'")
+    kind: ValueKind = "target"
+
+    @model_validator(mode="after")
+    def _raw_group(self) -> "ValueLine":
+        if "raw" not in _groups(self.pattern):
+            raise ValueError(f"pattern {self.pattern!r} has no named group 'raw'")
+        return self
+
+
+class IndicatorValueRules(StrictModel):
+    """The values of an indicator printed as a heading: lines under it (bullets) and/or a small table
+    with a row per year."""
+
+    lines: list[ValueLine] = Field(default_factory=list, description="first matching pattern wins")
+    table: ValueTableRules | None = None
+    baseline_prefix: RegexStr | None = Field(
+        None, description="a value starting with this is the baseline (the prefix is dropped): 'Baseline:'")
 
 
 class LevelRules(StrictModel):
-    """Which level an objective gets from the table that closes it."""
+    """Which level an objective gets from the table that closes it, when its heading rule has none."""
 
-    with_indicator_table: Literal["general", "specific"] = "specific"
-    with_owner_table: Literal["general", "specific"] = "general"
+    with_indicator_table: Level = "specific"
+    with_owner_table: Level = "general"
+    with_sheet: Level = "operational"
 
 
 class ActionAreaRules(StrictModel):
@@ -157,20 +317,35 @@ class StrategicDirectionRules(StrictModel):
 
 
 class Profile(StrictModel):
+    """One document template: how to recognise it and how its parts are printed."""
+
     name: str
-    kind: Literal["pap", "dup"]
+    kind: DocumentKind = Field(description="the document kind it gives: " + ", ".join(typing.get_args(DocumentKind)))
     description: str = ""
     detect: DetectRules
     document: DocumentRules = Field(default_factory=DocumentRules)
     furniture: FurnitureRules = Field(default_factory=FurnitureRules)
-    objective_heading: HeadingRules
+    headings: list[HeadingRule] = Field(description="headings that open objectives, broadest first")
+    contents_pattern: RegexStr = Field(
+        r"(?:\.\s*){4,}\d{1,4}\s*$", description="a table-of-contents entry (dot leaders and a page number): "
+                                               "never a heading")
     levels: LevelRules = Field(default_factory=LevelRules)
     indicator_table: IndicatorTableRules | None = None
     owner_table: OwnerTableRules | None = None
+    sheet: SheetRules | None = None
+    objective_table: ObjectiveTableRules | None = None
+    indicator_values: IndicatorValueRules | None = None
     action_area: ActionAreaRules | None = None
     classification: ClassificationRules = Field(default_factory=ClassificationRules)
     strategic_directions: StrategicDirectionRules | None = None
     source: str = Field("", exclude=True)
+
+    @model_validator(mode="after")
+    def _unique_heading_names(self) -> "Profile":
+        names = [rule.name for rule in self.headings]
+        if len(names) != len(set(names)):
+            raise ValueError(f"headings: names repeat ({', '.join(names)})")
+        return self
 
 
 class UnitRules(StrictModel):
@@ -242,12 +417,41 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 
 def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """A profile over the one it extends: mappings merge key by key, lists of named items (heading
+    rules by ``name``, columns and fields by ``key``) item by item — an item of the same name replaces
+    the base's, in its place, a new one is added at the end; ``null`` removes a section."""
     merged = dict(base)
     for key, value in override.items():
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
             merged[key] = _deep_merge(merged[key], value)
+        elif isinstance(value, list) and isinstance(merged.get(key), list) and _named(value) and _named(merged[key]):
+            merged[key] = _merge_named(merged[key], value)
+        elif value is None:
+            merged.pop(key, None)
         else:
             merged[key] = value
+    return merged
+
+
+def _named(items: list[Any]) -> str | None:
+    """The field naming the items of a list ('name' or 'key'), if every item has it."""
+    for field_name in ("name", "key"):
+        if items and all(isinstance(item, dict) and field_name in item for item in items):
+            return field_name
+    return None
+
+
+def _merge_named(base: list[dict[str, Any]], override: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    field_name = _named(base)
+    if field_name != _named(override):
+        return override
+    merged = list(base)
+    for item in override:
+        position = next((k for k, old in enumerate(merged) if old[field_name] == item[field_name]), None)
+        if position is None:
+            merged.append(item)
+        else:
+            merged[position] = _deep_merge(merged[position], item)
     return merged
 
 

@@ -3,10 +3,12 @@
 The profile is chosen by ``detect.py`` from the first pages (``survey``); then every page's lines,
 running headers and footers removed (``furniture.py``), are cut into blocks, page after page:
 
-* ``HeadingBlock``  an emphasised line opening with a code, plus its wrapped continuation lines;
+* ``HeadingBlock``  a line matching a heading rule of the profile, plus its wrapped continuation lines;
+* ``SheetBlock``    an objective's labelled fields, as a label | value table or as lines;
 * ``AreaBlock``     an action-area band ('... AZIONE 3'), title lines gathered from the band;
 * ``ClassBlock``    a mission or programme heading of the budget classification;
-* ``TableBlock``    an indicator or owner table, header to last row, continued across pages;
+* ``TableBlock``    an indicator, owner, objective or value table, header to last row, continued
+                    across pages;
 * ``TextBlock``     everything else (descriptions, narrative).
 
 Blocks say what the page *shows*; deciding what is an objective is left to ``extract.py``.
@@ -22,11 +24,12 @@ from typing import Literal, Union
 
 from .detect import Detection, detect_profile
 from .layout import Line, Page, Rect, Word
-from .rules import Profile, RuleSet, TableRules, compiled
+from .rules import HeadingRule, Profile, RuleSet, TableRules, compiled
+from .sheets import Sheet, label_key, read_sheet
 from .text import fold
 from .tables import Band, Header, Row, column_bands, match_header, read_rows, row_key, split_cells
 
-TableKind = Literal["indicators", "owner"]
+TableKind = Literal["indicators", "owner", "objectives", "values"]
 
 
 @dataclass(slots=True)
@@ -43,8 +46,22 @@ class _Titled:
 
 @dataclass(slots=True)
 class HeadingBlock(_Titled):
-    code: str
+    code: str | None
     lines: list[Line]
+    rule: HeadingRule
+    number: str | None = None   # the plan's numbering ('1.2' of 'Obiettivo operativo 1.2')
+    label: str | None = None    # the level's name as printed
+
+
+@dataclass(slots=True)
+class SheetBlock:
+    """An objective's labelled fields (``sheets.py``)."""
+
+    sheet: Sheet
+
+    @property
+    def lines(self) -> list[Line]:
+        return self.sheet.lines
 
 
 @dataclass(slots=True)
@@ -74,7 +91,7 @@ class TextBlock:
     lines: list[Line]
 
 
-Block = Union[HeadingBlock, AreaBlock, ClassBlock, TableBlock, TextBlock]
+Block = Union[HeadingBlock, AreaBlock, ClassBlock, TableBlock, SheetBlock, TextBlock]
 
 
 SURVEY_PAGES = 40
@@ -167,15 +184,20 @@ class Segmenter:
     def __init__(self, profile: Profile, body_size: float) -> None:
         self.profile = profile
         self.body_size = body_size
-        self.heading = compiled(profile.objective_heading.pattern)
+        self.headings = [(rule, compiled(rule.pattern)) for rule in profile.headings]
+        self.contents = compiled(profile.contents_pattern)
         self.marker = compiled(profile.action_area.marker_pattern) if profile.action_area else None
         c = profile.classification
         self.mission = compiled(c.mission_pattern) if c.mission_pattern else None
         self.programme = compiled(c.programme_pattern) if c.programme_pattern else None
         ind = profile.indicator_table
         self.code = compiled(ind.code_pattern) if ind else None
+        values = profile.indicator_values.table if profile.indicator_values else None
         self.tables: list[tuple[TableKind, TableRules]] = [
-            (kind, table) for kind, table in (("indicators", ind), ("owner", profile.owner_table)) if table]
+            (kind, table) for kind, table in (("indicators", ind), ("objectives", profile.objective_table),
+                                              ("owner", profile.owner_table), ("values", values)) if table]
+        objectives = profile.objective_table
+        self.objective_code = compiled(objectives.code_pattern) if objectives and objectives.code_pattern else None
         self._headers: dict[tuple, tuple[TableKind, TableRules, Header] | None] = {}
         self.row_labels = [fold(label) for label in ind.department_row_labels] if ind else []
         self.blocks: list[Block] = []
@@ -205,11 +227,18 @@ class Segmenter:
     def emphasised(self, line: Line) -> bool:
         return line.bold or line.size >= self.body_size + 1.5
 
-    def heading_match(self, line: Line) -> re.Match[str] | None:
-        match = self.heading.match(line.text)
-        if match and (self.emphasised(line) or not self.profile.objective_heading.emphasised):
-            return match
+    def heading_match(self, line: Line) -> tuple[HeadingRule, re.Match[str]] | None:
+        """The first heading rule the line matches (never an entry of a table of contents)."""
+        for rule, pattern in self.headings:
+            match = pattern.match(line.text)
+            if match and (self.emphasised(line) or not rule.emphasised):
+                return None if self.contents.search(line.text) else (rule, match)
         return None
+
+    def sheet_label(self, line: Line) -> bool:
+        sheet = self.profile.sheet
+        return sheet is not None and (label_key(line.text, sheet) is not None or label_key(
+            " ".join(w.text for w in segments_of(line, walls=self._walls)[0].words), sheet, partial=True) is not None)
 
     def class_match(self, line: Line) -> tuple[str, re.Match[str]] | None:
         if not self.emphasised(line):
@@ -300,8 +329,11 @@ class Segmenter:
             continuing = None
             if (cls := self.class_match(line)):
                 index = self._classification(*cls, lines, index, blocks)
-            elif (match := self.heading_match(line)):
-                index = self._heading(match, lines, index, blocks)
+            elif (heading := self.heading_match(line)):
+                index = self._heading(*heading, lines, index, blocks)
+            elif self.sheet_label(line) and (found := self._sheet(lines, index, page)):
+                blocks.append(SheetBlock(found[0]))
+                index = found[1]
             else:
                 if blocks and isinstance(blocks[-1], TextBlock) and blocks[-1].lines[-1].page == page.number:
                     blocks[-1].lines.append(line)
@@ -323,11 +355,18 @@ class Segmenter:
             members.append(line)
         return members
 
-    def _heading(self, match: re.Match[str], lines: list[Line], index: int, blocks: list[Block]) -> int:
+    def _heading(self, rule: HeadingRule, match: re.Match[str], lines: list[Line], index: int,
+                 blocks: list[Block]) -> int:
         members = self._wrapped(lines, index)
-        blocks.append(HeadingBlock([match.group("title")] + [ln.text for ln in members[1:]], match.group("code"),
-                                   members))
+        groups = match.groupdict()
+        blocks.append(HeadingBlock([match.group("title")] + [ln.text for ln in members[1:]], groups.get("code"),
+                                   members, rule, groups.get("number"), groups.get("label")))
         return index + len(members)
+
+    def _sheet(self, lines: list[Line], index: int, page: Page) -> tuple[Sheet, int] | None:
+        return read_sheet(lines, index, self.profile.sheet, page.rects, self._walls,
+                          _region_bottom(lines[index].bbox, page.rects),
+                          lambda i: self.starts_block(lines, i, page.rects))
 
     def _classification(self, level: str, match: re.Match[str], lines: list[Line], index: int,
                         blocks: list[Block]) -> int:
@@ -376,6 +415,8 @@ class Segmenter:
         first = split_cells(line, table.bands).get(row_key(table.bands), [])
         if table.kind == "indicators" and first and self.code and self.code.match(first[0].text):
             return True
+        if table.kind == "objectives" and first and self.objective_code and self.objective_code.match(first[0].text):
+            return True
         if table.kind == "indicators" and any(fold(line.text).startswith(label) for label in self.row_labels):
             return True  # the table's first row, under a header left at the foot of the previous page
         x0, _, x1, _ = table.header.bbox
@@ -393,10 +434,13 @@ class Segmenter:
 
     def _rows(self, kind: TableKind, body: list[Line], bands: list[Band], rects: list[Rect],
               continuing: bool = False) -> list[Row]:
-        if kind == "owner":
-            return read_rows(body, bands, None, continuing=continuing)
-        labels = self.profile.indicator_table.department_row_labels
-        return read_rows(body, bands, self.code, labels, continuing=continuing, rects=rects)
+        if kind == "indicators":
+            rules = self.profile.indicator_table
+            return read_rows(body, bands, self.code, rules.department_row_labels, continuing=continuing, rects=rects,
+                             by_bands=rules.rows == "bands")
+        if kind == "objectives":
+            return read_rows(body, bands, self.objective_code, continuing=continuing, rects=rects)
+        return read_rows(body, bands, None, continuing=continuing, rects=rects)
 
     @staticmethod
     def _open_table(blocks: list[Block]) -> TableBlock | None:
@@ -425,5 +469,5 @@ def _region_bottom(header_box: tuple[float, float, float, float], rects: list[Re
     return region
 
 
-__all__ = ["AreaBlock", "Block", "ClassBlock", "HeadingBlock", "SegmentedDocument", "Segmenter", "Survey",
-           "TableBlock", "TextBlock", "segments_of", "survey"]
+__all__ = ["AreaBlock", "Block", "ClassBlock", "HeadingBlock", "SegmentedDocument", "Segmenter", "SheetBlock",
+           "Survey", "TableBlock", "TextBlock", "segments_of", "survey"]

@@ -26,6 +26,11 @@ from .rules import TableRules
 from .text import fold
 
 MIN_LABEL_SCORE = 88.0
+_BROKEN_WORD = re.compile(r"(?<=[^\W\d_])- (?=[^\W\d_])")
+
+
+UNMAPPED = "?"
+"""The key of a header column no rule maps: its cells are kept apart, and reported."""
 
 
 @dataclass(slots=True)
@@ -34,6 +39,13 @@ class Band:
     x0: float
     x1: float
     label: str
+    year: int | None = None      # a column of one year ('Target 2025')
+    ordinal: int | None = None   # a column of the plan's n-th year ('Target secondo anno')
+    id: str = ""                 # unique in the table: the key, or key@year for a column repeated per year
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            self.id = self.key
 
 
 @dataclass(slots=True)
@@ -121,24 +133,55 @@ def _may_be_header(lines: list[Line], rules: TableRules) -> bool:
 
 
 def _match_header_lines(header_lines: list[Line], rules: TableRules, rects: list[Rect]) -> Header | None:
+    """Columns from the labels of the header lines. A key is taken once, unless it repeats per year
+    (``rules.REPEATING``); a label group no column matches becomes an unmapped column."""
     words = [w for line in header_lines for w in line.words]
     columns: list[Band] = []
     edges: dict[str, tuple[float, float]] = {}
     used: set[str] = set()
     score = 0.0
     for group, cell in _label_groups(words, rects):
-        for key, part, label_score in _labels_in(group, rules, depth=0 if cell is not None else 2):
-            if key in used:
+        found = _labels_in(group, rules, depth=0 if cell is not None else 2)
+        for key, part, label_score in found:
+            label = _text(part)
+            year, ordinal = _year_of(label, key, rules)
+            band_id = key
+            if key in rules.REPEATING and (year is not None or ordinal is not None):
+                band_id = f"{key}@{year}" if year is not None else f"{key}@+{ordinal}"
+            if band_id in used or (key not in rules.REPEATING and key in used):
                 continue
-            used.add(key)
+            used.update({band_id, key})
             score += label_score
-            columns.append(Band(key, min(w.x0 for w in part), max(w.x1 for w in part), _text(part)))
+            columns.append(Band(key, min(w.x0 for w in part), max(w.x1 for w in part), label, year, ordinal, band_id))
             if cell is not None:
-                edges[key] = (cell.x0, cell.x1)
-    if len(columns) < rules.min_labels:
+                edges[band_id] = (cell.x0, cell.x1)
+        if not found:
+            columns.append(Band(UNMAPPED, min(w.x0 for w in group), max(w.x1 for w in group), _text(group),
+                                id=f"{UNMAPPED}{len(columns)}"))
+            if cell is not None:
+                edges[columns[-1].id] = (cell.x0, cell.x1)
+    if sum(1 for c in columns if c.key != UNMAPPED) < rules.min_labels:
         return None
     columns.sort(key=lambda b: b.x0)
+    while columns and columns[0].key == UNMAPPED and not edges.get(columns[0].id):
+        columns.pop(0)  # words before the first label without a cell of their own: not a column
     return Header(columns=columns, lines=header_lines, cell_edges=edges, score=score)
+
+
+def _year_of(label: str, key: str, rules: TableRules) -> tuple[int | None, int | None]:
+    """The year a column's label names, or its place among the plan's years ('secondo anno')."""
+    from .rules import ORDINALS
+
+    folded = _BROKEN_WORD.sub("", fold(label))
+    for pattern_key, pattern in rules.label_patterns:
+        match = pattern.fullmatch(folded) if pattern_key == key else None
+        if match:
+            groups = match.groupdict()
+            if groups.get("year"):
+                return int(groups["year"]), None
+            if groups.get("ordinal"):
+                return None, ORDINALS.get(groups["ordinal"].lower())
+    return None, None
 
 
 def _text(words: list[Word]) -> str:
@@ -162,8 +205,11 @@ def _labels_in(group: list[Word], rules: TableRules, depth: int) -> list[tuple[s
     key, score = _best_column(_text(group), rules)
     if key is not None and score >= MIN_LABEL_SCORE:
         return [(key, group, score)]
-    tokens = {fold(w.text) for w in group}
-    if depth == 0 or len(group) < 2 or sum(1 for ts in rules.label_tokens.values() if ts & tokens) < 2:
+    folded = [fold(w.text) for w in group]
+    tokens = set(folded)
+    labels_held = sum(1 for ts in rules.label_tokens.values() if ts & tokens)
+    repeated = any(sum(1 for t in folded if t in rules.label_tokens.get(key, ())) >= 2 for key in rules.REPEATING)
+    if depth == 0 or len(group) < 2 or (labels_held < 2 and not repeated):
         return []  # nothing to split: the group does not hold words of two columns' labels
     ordered = sorted(group, key=lambda w: w.x0)
     cuts = sorted(range(1, len(ordered)), key=lambda i: ordered[i - 1].x1 - ordered[i].x0)[:3]
@@ -194,13 +240,15 @@ def _best_column_cached(folded: str, labels: tuple[tuple[str, str, tuple[str, ..
     return best[0], best[1]
 
 
-_BROKEN_WORD = re.compile(r"(?<=[^\W\d_])- (?=[^\W\d_])")
-
-
 def _best_column(text: str, rules: TableRules) -> tuple[str | None, float]:
-    """The column whose label ``text`` matches best, and how well (0-100). A label hyphenated where
-    its cell wraps ('Unità di mi-' / 'sura') is read whole."""
-    return _best_column_cached(_BROKEN_WORD.sub("", fold(text)), rules.folded_labels)
+    """The column whose label ``text`` matches best, and how well (0-100): a label pattern matching the
+    whole text first ('Target 2025'), else the printed labels, fuzzily. A label hyphenated where its
+    cell wraps ('Unità di mi-' / 'sura') is read whole."""
+    folded = _BROKEN_WORD.sub("", fold(text))
+    for key, pattern in rules.label_patterns:
+        if pattern.fullmatch(folded):
+            return key, 100.0
+    return _best_column_cached(folded, rules.folded_labels)
 
 
 def _contains_run(tokens: list[str], run: list[str]) -> bool:
@@ -266,8 +314,8 @@ def column_bands(header: Header, body: list[Line], rects: list[Rect] = ()) -> li
     bounds: list[float] = []
     for left, right in zip(columns, columns[1:]):
         between = [x for x in rules if left.x1 - 1 <= x <= right.x0 + 1]
-        if left.key in header.cell_edges and right.key in header.cell_edges:
-            bounds.append((header.cell_edges[left.key][1] + header.cell_edges[right.key][0]) / 2)
+        if left.id in header.cell_edges and right.id in header.cell_edges:
+            bounds.append((header.cell_edges[left.id][1] + header.cell_edges[right.id][0]) / 2)
         elif between:
             bounds.append(max(between))
         else:
@@ -276,7 +324,7 @@ def column_bands(header: Header, body: list[Line], rects: list[Rect] = ()) -> li
     for index, column in enumerate(columns):
         x0 = bounds[index - 1] if index > 0 else float("-inf")
         x1 = bounds[index] if index < len(bounds) else float("inf")
-        bands.append(Band(column.key, x0, x1, column.label))
+        bands.append(Band(column.key, x0, x1, column.label, column.year, column.ordinal, column.id))
     return bands
 
 
@@ -306,11 +354,12 @@ def _valley(start: float, end: float, words: list[Word]) -> float:
 
 
 def band_of(word: Word, bands: list[Band]) -> str:
+    """The id of the band a word falls in."""
     x = word.center_x
     for band in bands:
         if band.x0 <= x < band.x1:
-            return band.key
-    return bands[-1].key
+            return band.id
+    return bands[-1].id
 
 
 # -- rows ------------------------------------------------------------------------------------
@@ -329,8 +378,13 @@ def row_key(bands: list[Band]) -> str:
 
 
 def read_rows(lines: list[Line], bands: list[Band], code_pattern: re.Pattern[str] | None,
-              row_labels: list[str] = (), continuing: bool = False, rects: list[Rect] = ()) -> list[Row]:
-    """Group body lines into rows. Without a code pattern, the body is one row.
+              row_labels: list[str] = (), continuing: bool = False, rects: list[Rect] = (),
+              by_bands: bool = False) -> list[Row]:
+    """Group body lines into rows.
+
+    With ``by_bands``, without a code pattern, or when no line of a table's first page opens with a
+    code, every row band is a row (on a continued page, a first band whose first column is empty is
+    the end of the previous page's last row).
 
     Lines are first cut into *row bands*: between drawn horizontal cell borders when the table has
     them, else wherever the vertical gap is wider than line spacing (cell padding). Each band with
@@ -343,19 +397,22 @@ def read_rows(lines: list[Line], bands: list[Band], code_pattern: re.Pattern[str
     """
     if not lines:
         return []
-    if code_pattern is None:
-        return [_make_row(lines, bands, continued=continuing)]
     key = row_key(bands)
     labels = [fold(label) for label in row_labels]
 
     def opens(line: Line) -> bool:
         cells = split_cells(line, bands)
         first = cells.get(key, [])
-        if first and code_pattern.match(first[0].text):
+        if first and code_pattern is not None and code_pattern.match(first[0].text):
             return True
         return any(fold(" ".join(w.text for w in ws)).startswith(label) for ws in cells.values() for label in labels)
 
     groups = _row_bands(lines, rects)
+    if by_bands or code_pattern is None or (not continuing and not any(opens(line) for line in lines)):
+        rows = [_make_row(group, bands) for group in groups]
+        if continuing and rows and not rows[0].cells.get(key):
+            rows[0].continued = True
+        return rows
     if len(groups) == 1:  # no padding, no borders: the codes alone cut the rows
         groups = _split_at(groups[0], [opens(line) for line in groups[0]])
     rows: list[Row] = []

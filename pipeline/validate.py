@@ -9,19 +9,19 @@ from .models import Indicator, Objective, Period, Warning
 
 def validate(objectives: list[Objective], indicators: list[Indicator], period: Period) -> list[Warning]:
     warnings: list[Warning] = []
-    for (level, code), count in sorted(Counter((o.level, o.code) for o in objectives).items()):
+    for (level, code), count in sorted(Counter((o.level, o.code) for o in objectives if o.code).items()):
         if count > 1:
             warnings.append(Warning(kind="duplicate_code", ref=code,
                                     message=f"{level} objective code {code} appears {count} times"))
-    for code, count in sorted(Counter(i.code for i in indicators).items()):
+    for code, count in sorted(Counter(i.code for i in indicators if i.code).items()):
         if count > 1:
             warnings.append(Warning(kind="duplicate_code", ref=code,
                                     message=f"indicator code {code} appears {count} times"))
-    with_indicators = {i.objective_code for i in indicators}
+    with_indicators = {i.objective_id for i in indicators}
     for objective in objectives:
-        if objective.level == "specific" and objective.code not in with_indicators:
-            warnings.append(Warning(kind="objective_without_indicators", page=objective.page, ref=objective.code,
-                                    message=f"specific objective {objective.code} has no indicators"))
+        if objective.level == "specific" and objective.id not in with_indicators:
+            warnings.append(Warning(kind="objective_without_indicators", page=objective.page, ref=objective.id,
+                                    message=f"specific objective {objective.id} has no indicators"))
     for indicator in indicators:
         warnings += _check_indicator(indicator, period)
     return warnings
@@ -31,14 +31,13 @@ def _check_indicator(indicator: Indicator, period: Period) -> list[Warning]:
     found = []
 
     def warn(kind: str, message: str) -> None:
-        found.append(Warning(kind=kind, page=indicator.page, ref=indicator.code,
-                             message=f"indicator {indicator.code}: {message}"))
+        found.append(Warning(kind=kind, page=indicator.page, ref=indicator.id,
+                             message=f"indicator {indicator.id}: {message}"))
 
-    if not indicator.unit_raw:
-        warn("missing_unit", "no unit of measure")
     if not indicator.target_raw:
         warn("missing_target", "no target (Obiettivo)")
-    for name, value in (("target", indicator.target_value), ("actual", indicator.actual_value)):
+    for item in indicator.values:
+        name, value = (item.kind if item.year is None else f"{item.kind} {item.year}"), item.value
         if indicator.unit == "date" and isinstance(value, str) and period.from_ and period.to:
             year = int(value[:4])
             if not period.from_ <= year <= period.to:

@@ -16,12 +16,12 @@ def run(*args: str):
     return CliRunner().invoke(main, list(args))
 
 
-def test_extract_writes_json_two_csv_and_their_package(tmp_path):
+def test_extract_writes_json_the_tables_and_their_package(tmp_path):
     result = run("extract", str(SAMPLES / "dup-2022-2024.pdf"), "-o", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "dup-2022-2024.datapackage.json", "dup-2022-2024.indicators.csv", "dup-2022-2024.json",
-        "dup-2022-2024.objectives.csv"]
+        "dup-2022-2024.objectives.csv", "dup-2022-2024.values.csv"]
 
 
 def test_extract_to_stdout():

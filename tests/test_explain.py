@@ -16,7 +16,7 @@ def test_explain_a_plan():
     assert "dup (kind dup): score 4 / min 6, priority 5 -> rejected" in text
     assert "'Piano triennale delle azioni positive: Obiettivi specifici …' on pages 13-23" in text
     assert "p13: action area 1; specific objectives 1030, 1037; 5 indicators" in text
-    assert "heading 2 'RAFFORZAMENTO DEI COMITATI UNICI DI GARANZIA E CO…' -> numbered heading, no table" in text
+    assert "heading 2 'RAFFORZAMENTO DEI COMITATI UNICI DI GARANZIA E CO…' [objective] -> numbered heading, no table" in text
     assert "indicators table on pages 13, 14: 2 rows" in text  # 1037: department row here, indicator on p14
     assert text.rstrip().splitlines()[-3].startswith("Result: kind pap, 29 objectives, 54 indicators")
 

@@ -122,24 +122,31 @@ def test_each_extraction_has_a_valid_data_package(cli_outputs):
         report = package.validate()
         assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
         objectives = package.get_resource("objectives")
-        assert objectives.schema.primary_key == ["level", "code"]
-        assert objectives.schema.get_field("level").constraints == {"enum": ["general", "specific"]}
+        assert objectives.schema.primary_key == ["id"]
+        assert objectives.schema.get_field("level").constraints == {
+            "enum": ["area", "strategic", "general", "operational", "specific", "action"]}
         assert objectives.schema.get_field("page").type == "integer"
         indicators = package.get_resource("indicators")
         assert indicators.schema.foreign_keys == [
-            {"fields": ["objective_code"], "reference": {"resource": "objectives", "fields": ["code"]}}]
+            {"fields": ["objective_id"], "reference": {"resource": "objectives", "fields": ["id"]}}]
         rows = indicators.read_rows()
         assert [row["code"] for row in rows] == [i["code"] for i in load_expected(name)["indicators"]]
+        values = package.get_resource("values")
+        assert values.schema.primary_key == ["indicator_id", "position"]
+        assert values.schema.foreign_keys == [
+            {"fields": ["indicator_id"], "reference": {"resource": "indicators", "fields": ["id"]}}]
+        assert len(values.read_rows()) == sum(bool(i["target_raw"]) + bool(i.get("actual_raw"))
+                                              for i in load_expected(name)["indicators"])
 
 
 def test_a_broken_foreign_key_is_caught_by_the_package(cli_outputs, tmp_path):
     """The package's keys are real constraints: an indicator of an unknown objective fails validation."""
-    for suffix in ("datapackage.json", "objectives.csv", "indicators.csv"):
+    for suffix in ("datapackage.json", "objectives.csv", "indicators.csv", "values.csv"):
         shutil.copy(cli_outputs / f"pap-2022-2024.{suffix}", tmp_path)
     indicators = tmp_path / "pap-2022-2024.indicators.csv"
     with indicators.open(encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
-    rows[1][1] = "9999"  # objective_code
+    rows[1][rows[0].index("objective_id")] = "9999"
     with indicators.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(rows)
     report = Package(str(tmp_path / "pap-2022-2024.datapackage.json")).validate()
@@ -164,7 +171,7 @@ def test_batch_combined_package_is_valid_with_document_keys(batch_out):
     package = Package(str(out / "datapackage.json"))
     report = package.validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
-    assert package.get_resource("objectives").schema.primary_key == ["document", "level", "code"]
+    assert package.get_resource("objectives").schema.primary_key == ["document", "id"]
     rows = package.get_resource("indicators").read_rows()
     assert Counter(row["document"] for row in rows) == Counter(
         {name: len(load_expected(name)["indicators"]) for name in SAMPLE_NAMES})
@@ -172,18 +179,21 @@ def test_batch_combined_package_is_valid_with_document_keys(batch_out):
 
 def test_parquet_reads_back_typed_and_equal_to_the_csv(batch_out):
     out, _ = batch_out
-    for table in ("objectives", "indicators"):
+    for table in ("objectives", "indicators", "values"):
         parquet = pq.read_table(out / f"{table}.parquet")
         with (out / f"{table}.csv").open(encoding="utf-8") as handle:
             csv_rows = list(csv.DictReader(handle))
         assert parquet.column_names == list(csv_rows[0])
-        assert str(parquet.schema.field("page").type) == "int64"
-        assert str(parquet.schema.field("bbox_top").type) == "double"
+        integer, number = ("position", "year") if table == "values" else ("page", "bbox_top")
+        assert str(parquet.schema.field(integer).type) == "int64"
+        if table != "values":
+            assert str(parquet.schema.field(number).type) == "double"
         as_text = [{k: "" if v is None else (str(v).lower() if isinstance(v, bool) else str(v)) for k, v in row.items()}
                    for row in parquet.to_pylist()]
         for row in as_text + csv_rows:  # floats: same number, maybe written differently
-            for key in ("bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom"):
-                row[key] = round(float(row[key]), 2)
+            for key in ("bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "weight"):
+                if row.get(key):
+                    row[key] = round(float(row[key]), 2)
         assert as_text == csv_rows
     for name in SAMPLE_NAMES:  # and per document
         assert pq.read_table(out / f"{name}.indicators.parquet").num_rows == len(load_expected(name)["indicators"])

@@ -69,7 +69,8 @@ def test_two_runs_give_identical_bytes(tmp_path):
         outputs.append({p.name: p.read_bytes() for p in sorted((tmp_path / run).iterdir())})
     assert outputs[0] == outputs[1]
     assert sorted(outputs[0]) == [f"pap-2022-2024.{suffix}" for suffix in (
-        "datapackage.json", "indicators.csv", "indicators.parquet", "json", "objectives.csv", "objectives.parquet")]
+        "datapackage.json", "indicators.csv", "indicators.parquet", "json", "objectives.csv", "objectives.parquet",
+        "values.csv", "values.parquet")]
 
 
 def test_unreadable_target_is_null_with_a_warning(cli_outputs):

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from pipeline.models import BBox, Indicator, Objective, Period
+from pipeline.models import BBox, Indicator, IndicatorValue, Objective, Period
 from pipeline.validate import validate
 
 BOX = BBox(x0=0, top=0, x1=1, bottom=1)
 
 
 def objective(code: str, level: str = "specific") -> Objective:
-    return Objective(code=code, level=level, title="T", page=1, bbox=BOX)
+    return Objective(id=code, code=code, level=level, title="T", page=1, bbox=BOX)
 
 
 def indicator(code: str, objective_code: str = "1030", **values) -> Indicator:
     fields = {"unit": "date", "unit_raw": "Data", "target_raw": "31/12/2022", "target_value": "2022-12-31"}
     fields.update(values)
-    return Indicator(code=code, objective_code=objective_code, description="D", page=2, bbox=BOX, **fields)
+    target = [IndicatorValue(kind="target", raw=fields["target_raw"], value=fields["target_value"])] \
+        if fields["target_raw"] else []
+    return Indicator(id=code, code=code, objective_id=objective_code, objective_code=objective_code, description="D",
+                     page=2, bbox=BOX, values=target, **fields)
 
 
 PERIOD = Period(**{"from": 2022, "to": 2024})
@@ -36,10 +39,10 @@ def test_duplicates_and_objectives_without_indicators():
                                ("objective_without_indicators", "1037")]
 
 
-def test_missing_unit_and_target():
+def test_missing_target():
     warnings = validate([objective("1030")], [indicator("2393", unit=None, unit_raw=None, target_raw=None,
                                                         target_value=None)], PERIOD)
-    assert kinds(warnings) == [("missing_target", "2393"), ("missing_unit", "2393")]
+    assert kinds(warnings) == [("missing_target", "2393")]
 
 
 def test_date_outside_the_plan_period_and_percent_over_100():

@@ -1,0 +1,136 @@
+"""Reading an objective's sheet: labelled fields under its heading.
+
+Offices print them two ways, both read here:
+
+* a two-column table, label | value, its grid drawn: the lines from the first label down to the
+  bottom of the drawn cells are cut into rows at the row lines, each row's words split at the
+  vertical rule between the columns (a label may wrap onto two lines of its cell, so may a value);
+* lines ``Settore responsabile: Servizi demografici``: a line opening with a label starts a field,
+  the lines that follow at line spacing carry its value on.
+
+A row whose label no rule names is kept as an unmapped field (reported, never dropped).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .layout import Line, Rect, Word
+from .rules import SheetRules
+from .tables import _row_bands
+from .text import fold, squash
+
+_BROKEN_WORD = re.compile(r"(?<=[^\W\d_])- (?=[^\W\d_])")
+_SEPARATORS = ":\u2013-. "
+
+
+@dataclass(slots=True)
+class SheetEntry:
+    key: str | None          # the rule's key, None for a label no rule maps
+    label: str               # as printed
+    value_lines: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Sheet:
+    entries: list[SheetEntry]
+    lines: list[Line]
+
+    @property
+    def matched(self) -> int:
+        return sum(1 for entry in self.entries if entry.key is not None)
+
+
+def label_key(text: str, rules: SheetRules, partial: bool = False) -> tuple[str, str] | None:
+    """The (key, folded label) a text opens with; with ``partial``, also a label it begins (a label
+    wrapped onto the next line of its cell)."""
+    folded = _BROKEN_WORD.sub("", fold(text))
+    for key, label in rules.folded:
+        if folded == label or (folded.startswith(label) and folded[len(label):len(label) + 1] in _SEPARATORS):
+            return key, label
+    if partial and len(folded) >= 6:
+        for key, label in rules.folded:
+            if label.startswith(folded):
+                return key, label
+    return None
+
+
+def read_sheet(lines: list[Line], start: int, rules: SheetRules, rects: list[Rect], walls: list[Rect],
+               region_bottom: float | None, stops: Callable[[int], bool]) -> tuple[Sheet, int] | None:
+    """The sheet starting at ``lines[start]`` and the index after it, or None if there is none there.
+    ``stops(i)`` says whether line i opens another block (a heading, a table)."""
+    first = lines[start]
+    wall = _wall_after_label(first, rules, walls)
+    if wall is not None and region_bottom is not None:
+        sheet, end = _table_sheet(lines, start, rules, rects, wall, region_bottom, stops)
+    else:
+        sheet, end = _line_sheet(lines, start, rules, stops)
+    if sheet.matched < min(rules.min_fields, len(rules.fields)):
+        return None
+    return sheet, end
+
+
+def _wall_after_label(line: Line, rules: SheetRules, walls: list[Rect]) -> float | None:
+    """The x of the vertical rule between a line's label cell and its value cell, if it has one."""
+    crossing = sorted(w.x0 for w in walls if w.top < line.bottom and w.bottom > line.top and line.x0 < w.x0 < line.x1)
+    for x in crossing:
+        left = [w for w in line.words if w.center_x < x]
+        if left and label_key(" ".join(w.text for w in left), rules, partial=True):
+            return x
+    return None
+
+
+def _table_sheet(lines: list[Line], start: int, rules: SheetRules, rects: list[Rect], wall: float,
+                 region_bottom: float, stops: Callable[[int], bool]) -> tuple[Sheet, int]:
+    end = start
+    while end < len(lines) and lines[end].top <= region_bottom and (end == start or not stops(end)):
+        end += 1
+    entries: list[SheetEntry] = []
+    for band in _row_bands(lines[start:end], rects):
+        label_words = [[w for w in line.words if w.center_x < wall] for line in band]
+        value_words = [[w for w in line.words if w.center_x >= wall] for line in band]
+        label = squash(" ".join(_text(words) for words in label_words))
+        values = [_text(words) for words in value_words if words]
+        if not label and entries:  # a value wrapped past its label's row line
+            entries[-1].value_lines += values
+            continue
+        found = label_key(label, rules)
+        entries.append(SheetEntry(found[0] if found else None, _BROKEN_WORD.sub("", label), values))
+    return Sheet(entries, lines[start:end]), end
+
+
+def _line_sheet(lines: list[Line], start: int, rules: SheetRules, stops: Callable[[int], bool]) -> tuple[Sheet, int]:
+    entries: list[SheetEntry] = []
+    end = start
+    while end < len(lines):
+        line = lines[end]
+        found = label_key(line.text, rules)
+        if found is not None:
+            key, label = found
+            printed, rest = _split_label(line.words, label)
+            entries.append(SheetEntry(key, printed, [rest] if rest else []))
+        elif (entries and end > start and not stops(end)
+              and line.top - lines[end - 1].bottom <= 0.8 * line.size and line.x0 >= lines[start].x0 - 2):
+            entries[-1].value_lines.append(line.text)
+        else:
+            break
+        end += 1
+    return Sheet(entries, lines[start:end]), end
+
+
+def _split_label(words: list[Word], folded_label: str) -> tuple[str, str]:
+    """A line's printed label and the value after it (a ':' or dash between them dropped)."""
+    for n in range(1, len(words) + 1):
+        head = fold(" ".join(w.text for w in words[:n])).rstrip(_SEPARATORS)
+        if head == folded_label or fold(" ".join(w.text for w in words[:n])) == folded_label:
+            printed = " ".join(w.text for w in words[:n]).rstrip(_SEPARATORS)
+            rest = " ".join(w.text for w in words[n:]).lstrip(_SEPARATORS)
+            return printed, rest
+    text = " ".join(w.text for w in words)
+    return text, ""
+
+
+def _text(words: list[Word]) -> str:
+    return " ".join(w.text for w in words)
