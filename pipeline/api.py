@@ -86,6 +86,8 @@ def _read(source: PdfSource, rules: RuleSet, keep: bool, decided: Survey | None 
     cleaner = Cleaner(rules, source.glyphs)
     ahead = list(islice(pages, SURVEY_PAGES))
     for page in ahead:
+        cleaner.observe(page)  # what the fonts draw letter by letter, before anything is repaired
+    for page in ahead:
         cleaner.clean(page)
     found = decided or survey(ahead, source.metadata, rules)
     profile = found.profile
@@ -140,7 +142,8 @@ def _kept(document: SegmentedDocument, blocks: list[Block], keep: bool) -> None:
 def _assemble(source: PdfSource, rules: RuleSet, reading: _Reading) -> Result:
     document = reading.document
     info = document_info(document, rules)
-    items = normalise(reading.extracted, rules, info.period)
+    items = normalise(reading.extracted, rules, info.period,
+                      tuple(document.profile.department_expected) if document.profile else ())
     warnings = list(items.warnings)
     if document.profile is None:
         warnings.insert(0, Warning(kind="unknown_template",

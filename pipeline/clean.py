@@ -6,8 +6,9 @@
   word there, so that it looks like the other forms of loss (a space, a gap) to the repair.
 * Lost ligatures are rebuilt from the lexicon (``ligatures.py``).
 * ``lavoro‐ vita`` (a hyphen left before a line break that was reflowed) is closed up.
-* Fonts seen drawing ligatures with their letters (office PDFs) cannot have lost any: their words
-  are repaired only at a lost-glyph marker.
+* A font seen drawing ligatures with their letters (office PDFs) cannot have lost any, nor can a
+  font lose a letter group it is seen drawing letter by letter: words are repaired only with the
+  groups their font may have lost (and always at a lost-glyph marker).
 """
 
 from __future__ import annotations
@@ -40,8 +41,28 @@ class Cleaner:
         self.repairer = LigatureRepairer(lexicon_for(rules.lexicon), rules.lexicon)
         self.glyphs = glyphs or GlyphMetrics()
         self.report = CleanReport()
+        self._intact: dict[str, set[str]] = {}
+        self._fills_cache: dict[tuple[str, int], tuple[str, ...]] = {}
+
+    def observe(self, page: Page) -> None:
+        """Learn from a page's words, before any is repaired, which letter groups each font draws
+        letter by letter ('tt' in 'attività'): a font that does never draws them as one glyph, so
+        never loses them as one. (Fonts usually ligate every occurrence or none.)"""
+        fills = self.repairer.fills
+        for line in page.lines:
+            for word in line.words:
+                text = word.text
+                if len(text) > 1:
+                    seen = self._intact.setdefault(word.fontname, set())
+                    seen.update(fill for fill in fills if fill in text)
+
+    def _lost_fills(self, fontname: str) -> tuple[str, ...]:
+        """The letter groups a glyph lost in this font may stand for: none in a font that maps its
+        ligatures to their letters."""
+        return () if self.glyphs.maps_ligatures(fontname) else tuple(self.repairer.fills)
 
     def clean(self, page: Page) -> None:
+        self.observe(page)
         cleaned = []
         edges = _vertical_edges(page)
         for line in page.lines:
@@ -50,8 +71,8 @@ class Cleaner:
             if words and words[-1].marker_after:
                 gaps.append(Gap(marker="spaced"))  # a glyph was lost at the very end of the line
             marked = [w.marker_before is not None or w.marker_after for w in words]
-            repairable = [m or not self.glyphs.maps_ligatures(w.fontname) for w, m in zip(words, marked)]
-            words, repaired = _repair_ligatures(words, self.repairer, gaps, repairable, marked)
+            fills = [tuple(self.repairer.fills) if m else self._lost_fills(w.fontname) for w, m in zip(words, marked)]
+            words, repaired = _repair_ligatures(words, self.repairer, gaps, fills)
             self.report.ligature_repairs += repaired
             words = _close_hyphens(words)
             if words:
@@ -62,6 +83,8 @@ class Cleaner:
 def clean_pages(pages: list[Page], rules: RuleSet, glyphs: GlyphMetrics | None = None) -> CleanReport:
     """Clean every line of every page in place; returns what was repaired."""
     cleaner = Cleaner(rules, glyphs)
+    for page in pages:
+        cleaner.observe(page)
     for page in pages:
         cleaner.clean(page)
     return cleaner.report
@@ -147,13 +170,11 @@ def line_gaps(words: list[Word], glyphs: GlyphMetrics, fills: list[str], walls: 
 
 
 def _repair_ligatures(words: list[Word], repairer: LigatureRepairer, gaps: list[Gap],
-                      repairable: list[bool], marked: list[bool]) -> tuple[list[Word], int]:
-    """Repairs of lost glyphs among the words that may have lost some (``repairable``), or that a
-    lost-glyph marker joins (``marked``)."""
-    if not any(repairable):
+                      fills: list[tuple[str, ...]]) -> tuple[list[Word], int]:
+    """Repairs of lost glyphs, each word's font with the letter groups it may have lost (``fills``)."""
+    if not any(fills):
         return words, 0
-    repairs = [r for r in repairer.plan([w.text for w in words], gaps)
-               if all(repairable[r.start:r.end]) or any(marked[r.start:r.end])]
+    repairs = repairer.plan([w.text for w in words], gaps, fills)
     if not repairs:
         return words, 0
     out: list[Word] = []

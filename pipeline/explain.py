@@ -104,7 +104,7 @@ def _describe(block: Block, after: list[Block], objectives: set[tuple[str, int]]
         rule = block.rule
         if rule.kind == "indicator":
             verdict = "indicator"
-        elif (page, round(block.lines[0].top)) in objectives:
+        elif rule.confirm == "always" or (page, round(block.lines[0].top)) in objectives:
             verdict = "objective"
         else:
             verdict = "numbered heading, no table follows: not an objective"

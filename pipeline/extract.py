@@ -269,8 +269,8 @@ class _Walker:
                   if band.key in _VALUE_KEYS and (raw := _or_none(self._join(row.cell_lines(band.id))))]
         return RawIndicator(
             code=code or None, objective=objective, description=self._join(lines), page=row.page, bbox=row.bbox,
-            formula=_or_none(self._join(row.cell_lines("formula"))), unit_raw=_or_none(row.text("unit")),
-            weight_raw=_or_none(row.text("weight")), values=values, expects_unit=any(b.key == "unit" for b in bands))
+            formula=_or_none(self._join(row.cell_lines("formula"))), unit_raw=_or_none(self._join(row.cell_lines("unit"))),
+            weight_raw=_or_none(self._join(row.cell_lines("weight"))), values=values, expects_unit=any(b.key == "unit" for b in bands))
 
     def _owner_rows(self, table: TableBlock, objective: RawObjective) -> None:
         text = {key: self._join(_cell_lines_all(table.rows, key)) for key in
@@ -319,18 +319,22 @@ class _Walker:
     # -- values of indicators printed as headings ------------------------------------------------------
 
     def _value_lines(self, lines: list[Line]) -> None:
+        """Values printed as lines under an indicator heading; a value's text may wrap onto the
+        lines below it, in its style and at line spacing."""
         indicator = self.indicator
         continued: list[str] | None = None
+        previous: Line | None = None
         for line in lines:
             value = self._value_of(line.text)
             if value is not None:
                 indicator.values.append(value)
-                continued = [value.raw]
-            elif continued is not None:
+                continued, previous = [value.raw], line
+            elif continued is not None and previous is not None and _continues_text(previous, line):
                 continued.append(line.text)
                 indicator.values[-1].raw = self._join(continued)
-            elif not indicator.values:
-                indicator.description = self._join([indicator.description, line.text])
+                previous = line
+            else:
+                continued = previous = None
 
     def _value_of(self, text: str) -> RawValue | None:
         for pattern, kind in self.value_lines:
@@ -369,6 +373,11 @@ class _Walker:
         for cleanup in rule.title_cleanup:
             title = compiled(cleanup.pattern).sub(cleanup.replace, title).strip()
         return title
+
+
+def _continues_text(previous: Line, line: Line) -> bool:
+    return (line.page == previous.page and line.top - previous.bottom <= 0.8 * line.size
+            and abs(line.size - previous.size) <= 0.6 and line.bold == previous.bold)
 
 
 def _set_field(objective: RawObjective, key: str, value: str) -> None:

@@ -132,6 +132,9 @@ class Page:
         return self.width > self.height
 
 
+_AMBIGUOUS_LIGATURES = frozenset({"fi", "fl"})
+
+
 class GlyphMetrics:
     """Typical advance width of each character of each font, in font sizes (em), measured in the document."""
 
@@ -145,16 +148,23 @@ class GlyphMetrics:
         self._pages = 0
         self.ligature_fonts: set[str] = set()
 
+    @staticmethod
+    def family(fontname: str) -> str:
+        """A font's family: its name without the style ('LiberationSans-Bold' → 'LiberationSans')."""
+        return fontname.split("-")[0].split(",")[0]
+
     def maps_ligatures(self, fontname: str) -> bool:
-        """Whether the font was seen drawing a ligature glyph that carries its letters ('ffi' as one
-        character, or U+FB00-FB06): its producer maps ligatures, so none of its glyphs lost them."""
-        return fontname in self.ligature_fonts
+        """Whether the font was seen drawing a ligature glyph that carries its letters ('ffi', 'tt' as
+        one character): its producer maps ligatures to their letters, so none of its glyphs lost
+        them. ('fi' and 'fl' do not tell: PDFium gives the Unicode ligatures U+FB01/FB02, which
+        other producers print for those two alone, as their letters too.)"""
+        return self.family(fontname) in self.ligature_fonts
 
     def add(self, chars: Iterable[Char]) -> None:
         chars = chars if isinstance(chars, list) else list(chars)
         for char in chars:
-            if (len(char.text) > 1 and char.text.isalpha()) or "\ufb00" <= char.text <= "\ufb06":
-                self.ligature_fonts.add(char.fontname)
+            if len(char.text) > 1 and char.text.isalpha() and char.text.lower() not in _AMBIGUOUS_LIGATURES:
+                self.ligature_fonts.add(self.family(char.fontname))
         self._pages += 1
         if self._pages > self.PAGES:
             return

@@ -143,10 +143,13 @@ class LigatureRepairer:
 
     # -- public API -------------------------------------------------------------------------
 
-    def plan(self, tokens: Sequence[str], gaps: Sequence[Gap] | None = None) -> list[Repair]:
-        """The best set of non-overlapping repairs; ``gaps[k]`` lies between tokens k and k+1."""
+    def plan(self, tokens: Sequence[str], gaps: Sequence[Gap] | None = None,
+             fills: Sequence[tuple[str, ...]] | None = None) -> list[Repair]:
+        """The best set of non-overlapping repairs; ``gaps[k]`` lies between tokens k and k+1.
+        ``fills[k]``: the letter groups a glyph lost in token k's font may stand for (default: all)."""
         gaps = list(gaps) if gaps is not None else [NO_GAP_INFO] * max(0, len(tokens) - 1)
-        candidates = [r for i in range(len(tokens)) for r in self._candidates_at(tokens, gaps, i)]
+        candidates = [r for i in range(len(tokens))
+                      for r in self._candidates_at(tokens, gaps, i, tuple(self.fills) if fills is None else fills[i])]
         return _best_non_overlapping(candidates)
 
     def repair_text(self, text: str) -> tuple[str, int]:
@@ -174,10 +177,10 @@ class LigatureRepairer:
                 break
         return chain
 
-    def _candidates_at(self, tokens: Sequence[str], gaps: list[Gap], i: int) -> list[Repair]:
+    def _candidates_at(self, tokens: Sequence[str], gaps: list[Gap], i: int, fills: tuple[str, ...]) -> list[Repair]:
         """The best repair starting at token i for each number of tokens it covers."""
         chain = self._chain(tokens, i)
-        if not chain or _is_abbreviation(chain[0]):
+        if not chain or not fills or _is_abbreviation(chain[0]):
             return []
         # an elided word ("l'", "dell'") is a whole word even when the lexicon does not list it
         known = [self.lexicon.is_known(f.core) or f.suffix[:1] in _APOSTROPHES for f in chain]
@@ -191,12 +194,17 @@ class LigatureRepairer:
             if last == 0 and (known[0] or len(chain[0].core) < 3) and not (
                     punctuation_after or self._supports_glyph(trail_gap) or self._supports_glyph(lead_gap)):
                 continue  # a lone word or letter is only extended where a gap shows a glyph is missing
-            readings = self._readings(chain[: last + 1], known, lead_gap)
+            if _mixed_case(chain[: last + 1]):
+                break  # 'PA' + 'e' is an acronym and a word, never one word in two cases
+            readings = self._readings(chain[: last + 1], known, lead_gap, fills)
             if not readings:
                 if last > 0:
                     break  # no word starts with these fragments glued: longer runs cannot either
                 continue
             printed = sum(self._log10p(f) for f in chain[: last + 1])
+            if chain[last].suffix.startswith(("-", "\u2010")) and (
+                    i + last + 1 == len(tokens) or gaps[i + last].observed is None):
+                break  # a word broken by a hyphen at a line's (or a cell's) end: the rest of it is below
             for reading in readings:
                 score = self.lexicon.log10p(reading.word)
                 score -= self.rules.fill_cost * (len(reading.joins) + bool(reading.trail))
@@ -242,20 +250,23 @@ class LigatureRepairer:
     def _fit(self, gap: Gap, kind: Literal["space", "glyph", "glyph+space"], fill: str = "") -> float:
         return gap_fit(gap, kind, fill, self.rules.gap_sigma_em, self.rules.gap_cap)
 
-    def _readings(self, chain: list[Fragment], known: list[bool], lead_gap: Gap | None) -> tuple[_Reading, ...]:
+    def _readings(self, chain: list[Fragment], known: list[bool], lead_gap: Gap | None,
+                  fills: tuple[str, ...]) -> tuple[_Reading, ...]:
         """Known words a fragment run can be read as (cached: the same pairs of words recur)."""
-        lead_possible = len(chain) == 1 and (not known[0] or (lead_gap is not None and lead_gap.marker == "spaced")
-                                             or (lead_gap is not None and lead_gap.observed is not None))
-        key = (tuple(f.core for f in chain), lead_possible)
-        cache = self.lexicon.cache(("readings", tuple(self.fills), self.rules.join_min_zipf))
+        # a glyph lost in front of a word needs a measured gap before it (a line's or a cell's first
+        # word may be the rest of a word broken there, not a damaged one)
+        lead_possible = len(chain) == 1 and lead_gap is not None and (
+            lead_gap.marker == "spaced" or lead_gap.observed is not None)
+        key = (tuple(f.core for f in chain), lead_possible, fills)
+        cache = self.lexicon.cache(("readings", self.rules.join_min_zipf))
         if key not in cache:
-            cache[key] = tuple(self._enumerate(chain, lead_possible))
+            cache[key] = tuple(self._enumerate(chain, lead_possible, fills))
         return cache[key]
 
-    def _enumerate(self, chain: list[Fragment], lead_possible: bool) -> Iterator[_Reading]:
+    def _enumerate(self, chain: list[Fragment], lead_possible: bool, fills: tuple[str, ...]) -> Iterator[_Reading]:
         # fills take the case of the word: upper-case inside upper-case words ('CI À' -> 'CITTÀ')
-        cased = [(fill, fill.upper()) for fill in self.fills] if all(f.core.isupper() for f in chain) else [
-            (fill, fill) for fill in self.fills]
+        cased = [(fill, fill.upper()) for fill in fills] if all(f.core.isupper() for f in chain) else [
+            (fill, fill) for fill in fills]
         leads = [("", "")] + (cased if lead_possible and len(chain[0].core) >= 2 else [])
         for lead, lead_text in leads:
             start = lead_text + chain[0].core
@@ -309,6 +320,12 @@ def _best_non_overlapping(candidates: list[Repair]) -> list[Repair]:
             best_total.append(best_total[index])
             chosen.append(chosen[index])
     return sorted(chosen[-1], key=lambda r: r.start)
+
+
+def _mixed_case(chain: list[Fragment]) -> bool:
+    """Fragments in capitals (two letters or more) next to fragments in lower case."""
+    capitals = any(len(f.core) >= 2 and f.core.isupper() for f in chain)
+    return capitals and any(f.core.islower() for f in chain)
 
 
 def _is_abbreviation(fragment: Fragment) -> bool:

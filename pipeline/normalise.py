@@ -125,7 +125,7 @@ def read_value(raw: str | None, unit: str | None) -> Reading:
         value = parse_number(text)
         return Reading(value) if value is not None else Reading(None, f"'{text}' is not a number")
     if unit == "text":
-        return Reading(text)
+        return Reading(squash(raw))
     # unknown unit: take whatever the value looks like
     if (date := parse_date(text)) is not None:
         return Reading(date)
@@ -133,7 +133,7 @@ def read_value(raw: str | None, unit: str | None) -> Reading:
         return Reading(number)
     if (flag := parse_boolean(text)) is not None:
         return Reading(flag)
-    return Reading(text)
+    return Reading(squash(raw))  # words: kept as printed, qualifier included
 
 
 # -- the stage ----------------------------------------------------------------------------------
@@ -147,14 +147,15 @@ class Normalised:
     warnings: list[Warning]
 
 
-def normalise(extracted: Extracted, rules: RuleSet, period: Period | None = None) -> Normalised:
+def normalise(extracted: Extracted, rules: RuleSet, period: Period | None = None,
+              department_expected: tuple[str, ...] = ("general", "operational", "specific", "action")) -> Normalised:
     """Give every item its id, type every printed value (a relative year resolved against the plan
     ``period``), canonicalise departments, and collect the warnings."""
     ids = _ids(extracted)
     warnings = [Warning(kind=i.kind, message=i.message, page=i.page, ref=ids.get(id(i.item), i.ref))
                 for i in extracted.issues]
     matcher = DepartmentMatcher(rules.departments) if extracted.objectives else None
-    objectives = [_objective(o, ids, matcher, warnings) for o in extracted.objectives]
+    objectives = [_objective(o, ids, matcher, warnings, department_expected) for o in extracted.objectives]
     indicators = [_indicator(i, ids, rules.units, period or Period(), warnings) for i in extracted.indicators]
     return Normalised(
         action_areas=[ActionArea(number=a.number, title=a.title, page=a.page, bbox=BBox.of(a.bbox))
@@ -207,10 +208,10 @@ def _classification(raw: RawClassification | None) -> Classification | None:
 
 
 def _objective(raw: RawObjective, ids: dict[int, str], matcher: DepartmentMatcher | None,
-               warnings: list[Warning]) -> Objective:
+               warnings: list[Warning], expected: tuple[str, ...]) -> Objective:
     identifier = ids[id(raw)]
     department = matcher.resolve(raw.department) if matcher else None
-    if department is None and raw.level in ("general", "operational", "specific", "action") and raw.responsible is None:
+    if department is None and raw.level in expected and raw.responsible is None:
         warnings.append(Warning(kind="missing_department", message=f"objective {identifier} has no department",
                                 page=raw.page, ref=identifier))
     return Objective(

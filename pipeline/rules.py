@@ -158,12 +158,17 @@ ORDINALS = {"primo": 1, "prima": 1, "1": 1, "secondo": 2, "seconda": 2, "2": 2, 
 class TableRules(StrictModel):
     columns: list[Column]
     min_labels: int = Field(2, description="header labels that must be found to accept a header")
+    required: list[str] = Field(default_factory=list, description="column keys a header must have besides "
+                                                                  "(e.g. the objective's title)")
 
     KEYS: ClassVar[frozenset[str]] = frozenset()
     REPEATING: ClassVar[frozenset[str]] = frozenset()
 
     @model_validator(mode="after")
     def _known_keys(self) -> "TableRules":
+        for key in self.required:
+            if key not in {c.key for c in self.columns}:
+                raise ValueError(f"required column '{key}' is not among the columns")
         for column in self.columns:
             if self.KEYS and column.key not in self.KEYS and not column.key.startswith("attributes."):
                 raise ValueError(f"column key '{column.key}' is not read from this table "
@@ -226,6 +231,7 @@ class ObjectiveTableRules(TableRules):
         {"code", "title", "description", "department", "responsible", "political_owner", "weight", "years"})
     REPEATING: ClassVar[frozenset[str]] = frozenset({"years"})
     level: Level = Field(description="the level of the objectives it lists")
+    required: list[str] = Field(default_factory=lambda: ["title"], description="column keys a header must have")
     code_pattern: RegexStr | None = Field(None, description="what a row's code looks like (none: rows are cut by "
                                                             "row lines or padding)")
     parent: Literal["nesting", "prefix", "none"] = Field(
@@ -325,11 +331,14 @@ class Profile(StrictModel):
     detect: DetectRules
     document: DocumentRules = Field(default_factory=DocumentRules)
     furniture: FurnitureRules = Field(default_factory=FurnitureRules)
-    headings: list[HeadingRule] = Field(description="headings that open objectives, broadest first")
+    headings: list[HeadingRule] = Field(default_factory=list, description="headings that open objectives, broadest first")
     contents_pattern: RegexStr = Field(
         r"(?:\.\s*){4,}\d{1,4}\s*$", description="a table-of-contents entry (dot leaders and a page number): "
                                                "never a heading")
     levels: LevelRules = Field(default_factory=LevelRules)
+    department_expected: list[Level] = Field(
+        default_factory=lambda: ["general", "operational", "specific", "action"],
+        description="levels whose objectives print a department: one without gets a missing_department warning")
     indicator_table: IndicatorTableRules | None = None
     owner_table: OwnerTableRules | None = None
     sheet: SheetRules | None = None

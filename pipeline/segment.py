@@ -235,6 +235,15 @@ class Segmenter:
                 return None if self.contents.search(line.text) else (rule, match)
         return None
 
+    def _opens_named_heading(self, line: Line) -> bool:
+        """A heading whose number or code is more than digits ('OB.2.2', 'Azione 3'): never the
+        wrapped continuation of the previous one (a bare number may be: '2024 E PIANO …')."""
+        found = self.heading_match(line)
+        if found is None:
+            return False
+        groups = found[1].groupdict()
+        return bool(groups.get("label")) or not (groups.get("code") or groups.get("number") or "").isdigit()
+
     def sheet_label(self, line: Line) -> bool:
         sheet = self.profile.sheet
         return sheet is not None and (label_key(line.text, sheet) is not None or label_key(
@@ -306,8 +315,11 @@ class Segmenter:
     def _walk(self, lines: list[Line], areas: dict[int, AreaBlock], page: Page, blocks: list[Block]) -> None:
         index = 0
         continuing = self._open_table(blocks)
+        open_sheet = blocks[-1] if blocks and isinstance(blocks[-1], SheetBlock) else None
         while index < len(lines):
             line = lines[index]
+            if index > 0:
+                open_sheet = None  # only the first line of a page carries on a sheet
             if id(line) in areas:
                 area = areas[id(line)]
                 if not blocks or blocks[-1] is not area:
@@ -331,8 +343,12 @@ class Segmenter:
                 index = self._classification(*cls, lines, index, blocks)
             elif (heading := self.heading_match(line)):
                 index = self._heading(*heading, lines, index, blocks)
-            elif self.sheet_label(line) and (found := self._sheet(lines, index, page)):
-                blocks.append(SheetBlock(found[0]))
+            elif self.sheet_label(line) and (found := self._sheet(lines, index, page, previous=open_sheet)):
+                if open_sheet is not None:  # the rest of a sheet broken by the page
+                    open_sheet.sheet.entries += found[0].entries
+                    open_sheet.sheet.lines += found[0].lines
+                else:
+                    blocks.append(SheetBlock(found[0]))
                 index = found[1]
             else:
                 if blocks and isinstance(blocks[-1], TextBlock) and blocks[-1].lines[-1].page == page.number:
@@ -350,7 +366,7 @@ class Segmenter:
             # at line spacing it continues the title, since two headings never touch
             if (line.top - members[-1].bottom > first.size * 0.8 or abs(line.size - first.size) > 0.6
                     or line.bold != first.bold or self.class_match(line) or self.marker_segment(line)
-                    or self.table_header([line], [])):
+                    or self.table_header([line], []) or self._opens_named_heading(line)):
                 break
             members.append(line)
         return members
@@ -358,15 +374,20 @@ class Segmenter:
     def _heading(self, rule: HeadingRule, match: re.Match[str], lines: list[Line], index: int,
                  blocks: list[Block]) -> int:
         members = self._wrapped(lines, index)
+        if any(self.contents.search(ln.text) for ln in members):  # an entry of a table of contents, wrapped
+            blocks.append(TextBlock(members))
+            return index + len(members)
         groups = match.groupdict()
         blocks.append(HeadingBlock([match.group("title")] + [ln.text for ln in members[1:]], groups.get("code"),
                                    members, rule, groups.get("number"), groups.get("label")))
         return index + len(members)
 
-    def _sheet(self, lines: list[Line], index: int, page: Page) -> tuple[Sheet, int] | None:
+    def _sheet(self, lines: list[Line], index: int, page: Page, previous: SheetBlock | None = None,
+               ) -> tuple[Sheet, int] | None:
+        """A sheet starting at ``lines[index]``; the rest of a ``previous`` one needs a single field."""
         return read_sheet(lines, index, self.profile.sheet, page.rects, self._walls,
                           _region_bottom(lines[index].bbox, page.rects),
-                          lambda i: self.starts_block(lines, i, page.rects))
+                          lambda i: self.starts_block(lines, i, page.rects), min_fields=1 if previous else None)
 
     def _classification(self, level: str, match: re.Match[str], lines: list[Line], index: int,
                         blocks: list[Block]) -> int:

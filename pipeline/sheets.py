@@ -58,16 +58,18 @@ def label_key(text: str, rules: SheetRules, partial: bool = False) -> tuple[str,
 
 
 def read_sheet(lines: list[Line], start: int, rules: SheetRules, rects: list[Rect], walls: list[Rect],
-               region_bottom: float | None, stops: Callable[[int], bool]) -> tuple[Sheet, int] | None:
-    """The sheet starting at ``lines[start]`` and the index after it, or None if there is none there.
-    ``stops(i)`` says whether line i opens another block (a heading, a table)."""
+               region_bottom: float | None, stops: Callable[[int], bool],
+               min_fields: int | None = None) -> tuple[Sheet, int] | None:
+    """The sheet starting at ``lines[start]`` and the index after it, or None if there is none there
+    (fewer than ``min_fields`` labelled fields, the rules' by default). ``stops(i)`` says whether
+    line i opens another block (a heading, a table)."""
     first = lines[start]
     wall = _wall_after_label(first, rules, walls)
     if wall is not None and region_bottom is not None:
         sheet, end = _table_sheet(lines, start, rules, rects, wall, region_bottom, stops)
     else:
         sheet, end = _line_sheet(lines, start, rules, stops)
-    if sheet.matched < min(rules.min_fields, len(rules.fields)):
+    if sheet.matched < min(rules.min_fields if min_fields is None else min_fields, len(rules.fields)):
         return None
     return sheet, end
 

@@ -127,9 +127,19 @@ def match_header(lines: list[Line], rules: TableRules, rects: list[Rect]) -> Hea
 
 
 def _may_be_header(lines: list[Line], rules: TableRules) -> bool:
-    """Cheap test first: do enough columns have a word of one of their labels in these lines?"""
-    tokens = {fold(w.text) for line in lines for w in line.words}
-    return sum(1 for words in rules.label_tokens.values() if words & tokens) >= rules.min_labels
+    """Cheap test first: do enough columns have a word of one of their labels in these lines (a
+    column repeated per year counting once per word)?"""
+    folded = [fold(w.text) for line in lines for w in line.words]
+    tokens = set(folded)
+    found = 0
+    for key, words in rules.label_tokens.items():
+        if key in rules.REPEATING:
+            found += sum(1 for t in folded if t in words)
+        elif words & tokens:
+            found += 1
+    if rules.REPEATING and any(p.pattern for k, p in rules.label_patterns if k in rules.REPEATING):
+        found += sum(1 for t in folded if re.fullmatch(r"(?:19|20)\d\d", t))  # bare years under a label
+    return found >= rules.min_labels
 
 
 def _match_header_lines(header_lines: list[Line], rules: TableRules, rects: list[Rect]) -> Header | None:
@@ -140,6 +150,8 @@ def _match_header_lines(header_lines: list[Line], rules: TableRules, rects: list
     edges: dict[str, tuple[float, float]] = {}
     used: set[str] = set()
     score = 0.0
+    matched_boxes: list[tuple[float, float, float]] = []
+    unmapped: list[tuple[list[Word], Rect | None]] = []
     for group, cell in _label_groups(words, rects):
         found = _labels_in(group, rules, depth=0 if cell is not None else 2)
         for key, part, label_score in found:
@@ -155,13 +167,20 @@ def _match_header_lines(header_lines: list[Line], rules: TableRules, rects: list
             columns.append(Band(key, min(w.x0 for w in part), max(w.x1 for w in part), label, year, ordinal, band_id))
             if cell is not None:
                 edges[band_id] = (cell.x0, cell.x1)
-        if not found:
-            columns.append(Band(UNMAPPED, min(w.x0 for w in group), max(w.x1 for w in group), _text(group),
-                                id=f"{UNMAPPED}{len(columns)}"))
-            if cell is not None:
-                edges[columns[-1].id] = (cell.x0, cell.x1)
-    if sum(1 for c in columns if c.key != UNMAPPED) < rules.min_labels:
+        if found:
+            matched_boxes += [(min(w.x0 for w in part), min(w.top for w in part), max(w.x1 for w in part))
+                              for _, part, _ in found]
+        else:
+            unmapped.append((group, cell))
+    if len(columns) < rules.min_labels or not set(rules.required) <= {c.key for c in columns}:
         return None
+    for group, cell in unmapped:
+        x0, x1, bottom = min(w.x0 for w in group), max(w.x1 for w in group), max(w.bottom for w in group)
+        if any(top >= bottom and left < x1 and right > x0 for left, top, right in matched_boxes):
+            continue  # a label over other labels ('Annualità' over 2025 | 2026 | 2027): not a column
+        columns.append(Band(UNMAPPED, x0, x1, _text(group), id=f"{UNMAPPED}{len(columns)}"))
+        if cell is not None:
+            edges[columns[-1].id] = (cell.x0, cell.x1)
     columns.sort(key=lambda b: b.x0)
     while columns and columns[0].key == UNMAPPED and not edges.get(columns[0].id):
         columns.pop(0)  # words before the first label without a cell of their own: not a column

@@ -31,8 +31,8 @@ def join_lines(lines: Iterable[str], is_word: Callable[[str], bool] | None = Non
     """Join wrapped lines into one paragraph.
 
     A line ending in a hyphen glued to a letter continues the word on the next line: the hyphen
-    is dropped when that makes a known word (``organiz-`` + ``zazione``, ``DIRIT-`` + ``TO``), kept
-    otherwise (``socio-`` + ``economico``); so is a hyphen set apart from its word (``perso -`` +
+    is dropped (``organiz-`` + ``zazione``, ``DIRIT-`` + ``TO``, ``An-`` + ``saldi``) but where both
+    parts are words and the whole is not — a compound (``socio-`` + ``economico``); so is a hyphen set apart from its word (``perso -`` +
     ``nale``, as LibreOffice justifies) when the parts are not words. A word the PDF itself broke at a cell's edge without a
     hyphen (``Approvazion`` + ``e``) is closed up when the whole is a known word and its first part
     is not (nor its second, unless a one- or two-letter word).
@@ -47,12 +47,10 @@ def join_lines(lines: Iterable[str], is_word: Callable[[str], bool] | None = Non
         if len(out) > 1 and out[-1] == "-" and out[-2].isalpha() and line[0].isalpha():
             head = re.search(r"[^\W\d_]+-$", out)
             tail = _FIRST_LETTERS.match(line)
-            joined = (head.group()[:-1] + tail.group()) if head and tail else ""
-            same_case = line[0].islower() or (joined.isupper() and head is not None)
-            if same_case and is_word is not None and joined and is_word(joined):
-                out = out[:-1] + line
-            else:
-                out = out + line
+            first, second = (head.group()[:-1], tail.group()) if head and tail else ("", "")
+            same_case = line[0].islower() or (first + second).isupper()
+            compound = is_word is None or (is_word(first) and is_word(second) and not is_word(first + second))
+            out = out[:-1] + line if same_case and first and not compound else out + line
         elif is_word is not None and out.endswith(" -") and _broken_word(out[:-2], line, is_word, hyphen=True):
             out = out[:-2] + line  # the hyphen of a justified line set apart from its word ('perso -')
         elif is_word is not None and _broken_word(out, line, is_word):

@@ -37,6 +37,8 @@ def _check_indicator(indicator: Indicator, period: Period) -> list[Warning]:
     if not indicator.target_raw:
         warn("missing_target", "no target (Obiettivo)")
     for item in indicator.values:
+        if item.kind == "baseline":
+            continue  # a baseline is measured before the plan starts
         name, value = (item.kind if item.year is None else f"{item.kind} {item.year}"), item.value
         if indicator.unit == "date" and isinstance(value, str) and period.from_ and period.to:
             year = int(value[:4])

@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from officebuilder import SOFT_HYPHEN, _convert, _Writer  # noqa: E402
+from officebuilder import SOFT_HYPHEN, _convert, _Writer
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "samples" / "templates"
@@ -257,8 +257,10 @@ def expected(plan: Plan) -> dict:
 class _TemplateWriter(_Writer):
     """officebuilder's writer plus mixed-style lines, an indented contents and table touches."""
 
+    plan: Plan  # type: ignore[assignment]  # officebuilder's writer only reads the attributes both plans have
+
     def __init__(self, plan: Plan, first: _TemplateWriter | None = None) -> None:
-        super().__init__(plan)
+        super().__init__(plan)  # type: ignore[arg-type]
         # the contents come before the headings: they list those of a first pass
         self.headings: list[str] = list(first.headings) if first else []
         self.toc_indent: dict[str, int] = dict(first.toc_indent) if first else {}
@@ -268,7 +270,7 @@ class _TemplateWriter(_Writer):
         self.toc_indent[text] = indent
 
     def rich(self, parts: list[tuple[str, str]], *, style: str | None = None, keep_next: bool = False,
-             size: float | None = None):  # noqa: ANN201
+             size: float | None = None):
         """One paragraph of runs: (text, 'b' bold / 'i' italic / '' plain)."""
         from docx.shared import Pt
 
@@ -297,7 +299,7 @@ class _TemplateWriter(_Writer):
 
     def grid(self, rows: list[list[str]], fractions: list[float], *, header_rows: int = 0,
              bold_column: bool = False, shade_column: str | None = None, header_shade: str | None = None,
-             centre_from: int | None = None, keep_rows: bool = True):  # noqa: ANN201
+             centre_from: int | None = None, keep_rows: bool = True):
         """A table whose column widths are fractions of the text width, then touched up."""
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.oxml.ns import qn
@@ -321,7 +323,7 @@ class _TemplateWriter(_Writer):
         return table
 
 
-def _shade(cell, fill: str) -> None:  # noqa: ANN001
+def _shade(cell, fill: str) -> None:
     from docx.oxml.ns import qn
 
     properties = cell._tc.get_or_add_tcPr()
@@ -428,7 +430,9 @@ def _write_ict(w: _TemplateWriter, plan: Plan) -> None:
     size = plan.body_size
     for chapter in plan.groups:
         w.heading(chapter.heading or "", size + 4)
-        for o in chapter.objectives:
+        for k, o in enumerate(chapter.objectives):
+            if k and plan.layout == "bullets":
+                w.paragraph("")  # a blank line between objectives, as the bulleted edition has
             w.heading(f"{o.code} - {o.title}", size + 2, indent=1)
             for result in o.indicators:
                 head = f"{result.code} {result.dash} "
@@ -440,8 +444,6 @@ def _write_ict(w: _TemplateWriter, plan: Plan) -> None:
                     w.rich([(head + result.description, "b")], keep_next=True)
                     w.grid([["Anno", "Target"]] + [[str(v.year), v.label + v.raw] for v in result.values],
                            [1.0, 9.0], header_rows=1, header_shade="E2EFD9")
-            if plan.layout == "bullets":
-                w.paragraph("")
 
 
 WRITERS: dict[str, Callable[[_TemplateWriter, Plan], None]] = {
@@ -480,7 +482,7 @@ def _page_of(texts: list[str], snippet: str, after: int = 1) -> int | None:
 
 
 def _heading_pages(texts: list[str], headings: list[str]) -> dict[str, int]:
-    return {h: page for h in headings if (page := _page_of(texts, _clean(h)[:32])) is not None}
+    return {h: page for h in headings if (page := _page_of(texts, (_clean(h) or "")[:32])) is not None}
 
 
 def _unprinted(plan: Plan, texts: list[str]) -> list[str]:
@@ -496,38 +498,42 @@ def _unprinted(plan: Plan, texts: list[str]) -> list[str]:
     return [text for text in wanted if text and re.sub(r"\s+", "", text) not in printed]
 
 
+def _problem(plan: Plan, texts: list[str], headings: list[str], pages: dict[str, int]) -> str | None:
+    """What the rendered PDF gets wrong of what the fixture promises, if anything."""
+    if plan.toc and (found := _heading_pages(texts, headings)) != pages:
+        return f"the table of contents does not match the pages of the headings: {found}"
+    if plan.toc and len(pages) != len(headings):
+        return f"headings not found: {set(headings) - set(pages)}"
+    if plan.split:
+        top, bottom = (_page_of(texts, snippet) for snippet in plan.split)
+        if top is None or bottom is None or bottom != top + 1:
+            return f"{plan.split} should sit on two pages in a row, found pages {top} and {bottom}"
+    if missing := _unprinted(plan, texts):
+        return f"not found in the text layer: {missing[:5]}"
+    if not 3 <= len(texts) <= 8:
+        return f"{len(texts)} pages, wanted 3-8"
+    return None
+
+
 def build(plan: Plan, out_dir: Path) -> Path:
     """Write ``NAME.pdf`` and ``NAME.expected.json`` into ``out_dir``; check the layout promised."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as work:
         work_dir = Path(work)
-        docx = work_dir / f"{plan.name}.docx"
-        pages: dict[str, int] = {}
+        docx = str(work_dir / f"{plan.name}.docx")
         first = _write(plan, {})
-        headings = first.headings
+        pages: dict[str, int] = {}
         if plan.toc:  # a first render tells on which pages the headings land
             _write(plan, {}, first).doc.save(docx)
-            pages = _heading_pages(_page_texts(_convert(docx, work_dir)), headings)
+            pages = _heading_pages(_page_texts(_convert(Path(docx), work_dir)), first.headings)
         _write(plan, pages, first).doc.save(docx)
-        pdf = _convert(docx, work_dir)
-        texts = _page_texts(pdf)
-        rejected = Path(tempfile.gettempdir()) / pdf.name  # kept for a look when a check fails
-        shutil.copy(pdf, rejected)
-        if plan.toc and _heading_pages(texts, headings) != pages:
-            raise SystemExit(f"{plan.name}: the table of contents moved the headings (see {rejected})")
-        if plan.toc and len(pages) != len(headings):
-            raise SystemExit(f"{plan.name}: headings not found: {set(headings) - set(pages)} (see {rejected})")
-        if plan.split:
-            first, last = (_page_of(texts, snippet) for snippet in plan.split)
-            if first is None or last is None or last != first + 1:
-                raise SystemExit(f"{plan.name}: {plan.split} should sit on two pages in a row, found {first}, {last} "
-                                 f"(see {rejected})")
-        if missing := _unprinted(plan, texts):
-            raise SystemExit(f"{plan.name}: not found in the text layer: {missing[:5]} (see {rejected})")
-        if not 3 <= len(texts) <= 8:
-            raise SystemExit(f"{plan.name}: {len(texts)} pages, wanted 3-8 (see {rejected})")
+        pdf = _convert(Path(docx), work_dir)
+        if problem := _problem(plan, _page_texts(pdf), first.headings, pages):
+            rejected = Path(tempfile.gettempdir()) / pdf.name
+            shutil.copy(pdf, rejected)
+            raise SystemExit(f"{plan.name}: {problem} (the PDF is in {rejected})")
         target = out_dir / pdf.name
-        shutil.move(rejected, target)
+        shutil.copy(pdf, target)
     (out_dir / f"{plan.name}.expected.json").write_text(
         json.dumps(expected(plan), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return target
@@ -703,12 +709,12 @@ def piao_a() -> Plan:
         subtitle=["Sezione 2 – Valore pubblico, Performance e Anticorruzione",
                   "Sottosezione 2.2 – Performance"],
         approval="Approvato con deliberazione della Giunta comunale n. 14 del 29/01/2025",
-        premessa=["La presente sottosezione del Piano Integrato di Attività e Organizzazione individua, in coerenza "
+        premessa=[("La presente sottosezione del Piano Integrato di Attività e Organizzazione individua, in coerenza "
                   "con le linee programmatiche di mandato e con la Sezione Strategica del Documento Unico di "
                   "Programmazione, gli obiettivi di valore pubblico e di performance dell’Ente per il triennio "
                   "2025-2027. Ciascun obiettivo operativo è assegnato a un Settore, con un dirigente responsabile e "
                   "un peso sul totale della performance organizzativa; gli indicatori riportano il valore rilevato "
-                  "al 31 dicembre 2024 e i target attesi per ciascuna annualità.",
+                  "al 31 dicembre 2024 e i target attesi per ciascuna annualità."),
                   "La misurazione avviene con cadenza semestrale e la rendi" + SHY + "contazione confluisce nella "
                   "Relazione sulla performance, validata dal Nucleo di valutazione entro il 30 giugno dell’anno "
                   "successivo. Gli obiettivi che non raggiungono il target sono oggetto di una relazione del "
@@ -814,9 +820,9 @@ def piao_b() -> Plan:
         groups=[Group(None, strategic)], repeat_header=False, layout="lines",
         subtitle=["Sottosezione di programmazione “Valore pubblico” e “Performance”"],
         approval="Deliberazione della Giunta comunale n. 9 del 27.01.2026",
-        premessa=["Gli obiettivi operativi che seguono declinano gli obiettivi strategici del mandato. Per ciascun "
+        premessa=[("Gli obiettivi operativi che seguono declinano gli obiettivi strategici del mandato. Per ciascun "
                   "indicatore sono indicati il valore di partenza e i target del primo, del secondo e del terzo anno "
-                  "di vigenza del Piano; i pesi ponderali sommano a cento sul totale degli obiettivi operativi."],
+                  "di vigenza del Piano; i pesi ponderali sommano a cento sul totale degli obiettivi operativi.")],
         labels=PIAO_LABELS_B,
         fixed_columns=[("Indicatore", "description"), ("Formula", "formula"), ("Unità di misura", "unit")],
         columns=cols, distractors=[("Popolazione residente al 31/12/2025", population)],
@@ -853,18 +859,18 @@ def pap_a() -> Plan:
     actions = [
         (1, "CONCILIAZIONE TEMPI DI VITA E DI LAVORO", [
             ("Lavoro agile e flessibilità dell’orario",
-             "Favorire la conciliazione tra esigenze familiari e professionali estendendo il lavoro agile a tutte le "
-             "attività compatibili e ampliando la fascia di flessibilità in entrata fino alle ore 9:30.",
-             "Tutto il personale dipendente, con priorità per chi assiste familiari con disabilità o ha figli fino a "
-             "12 anni", "Ufficio Personale, Responsabili di Area, Comitato Unico di Garanzia",
+             ("Favorire la conciliazione tra esigenze familiari e professionali estendendo il lavoro agile a tutte le "
+             "attività compatibili e ampliando la fascia di flessibilità in entrata fino alle ore 9:30."),
+             ("Tutto il personale dipendente, con priorità per chi assiste familiari con disabilità o ha figli fino a "
+             "12 anni"), "Ufficio Personale, Responsabili di Area, Comitato Unico di Garanzia",
              "Servizio Risorse umane", whole, [
                  ("Dipendenti con accordo individuale di lavoro agile sul totale degli aventi diritto",
                   "≥ 40%", "≥ 50%", "≥ 60%"),
                  ("Aggiornamento del regolamento sul lavoro agile", "31/03/2025", "", ""),
                  ("Richieste di flessibilità oraria accolte", "90%", "95%", "95%")]),
             ("Part-time e permessi per esigenze di cura",
-             "Garantire risposte rapide e motivate alle richieste di trasformazione del rapporto a tempo parziale e "
-             "di permessi per l’assistenza, informando il personale sui diritti previsti dal contratto.",
+             ("Garantire risposte rapide e motivate alle richieste di trasformazione del rapporto a tempo parziale e "
+             "di permessi per l’assistenza, informando il personale sui diritti previsti dal contratto."),
              "Dipendenti con carichi di cura", "Servizio Risorse umane, organizzazioni sindacali",
              "Servizio Risorse umane", "Annualità 2025 e 2026", [
                  ("Tempo medio di risposta alle richieste di part-time, in giorni", "30", "20", "20"),
@@ -872,36 +878,36 @@ def pap_a() -> Plan:
         ]),
         (2, "FORMAZIONE E SVILUPPO PROFESSIONALE", [
             ("Formazione sulla parità e sul linguaggio di genere",
-             "Diffondere la cultura delle pari opportunità con un corso obbligatorio per responsabili e un modulo "
-             "on line per tutto il personale sull’uso di un linguaggio amministrativo rispettoso delle differenze.",
-             "Responsabili di Area e personale amministrativo", "Segreteria generale, Consigliera di parità "
-             "provinciale", "Servizio Risorse umane", whole, [
+             ("Diffondere la cultura delle pari opportunità con un corso obbligatorio per responsabili e un modulo "
+             "on line per tutto il personale sull’uso di un linguaggio amministrativo rispettoso delle differenze."),
+             "Responsabili di Area e personale amministrativo", ("Segreteria generale, Consigliera di parità "
+             "provinciale"), "Servizio Risorse umane", whole, [
                  ("Dipendenti formati", "almeno 40", "almeno 60", "almeno 80"),
                  ("Linee guida sul linguaggio amministrativo inclusivo pubblicate", "SI", "", "")]),
             ("Reinserimento dopo lunghe assenze",
-             "Accompagnare il rientro di chi è stato assente per maternità, paternità, malattia o aspettativa con "
-             "un colloquio di rientro e un breve affiancamento sulle novità intervenute.",
-             "Dipendenti che rientrano dopo un’assenza superiore a sei mesi", "Responsabili di Area, "
-             "Servizio Risorse umane", "Servizio Risorse umane", whole, [
+             ("Accompagnare il rientro di chi è stato assente per maternità, paternità, malattia o aspettativa con "
+             "un colloquio di rientro e un breve affiancamento sulle novità intervenute."),
+             "Dipendenti che rientrano dopo un’assenza superiore a sei mesi", ("Responsabili di Area, "
+             "Servizio Risorse umane"), "Servizio Risorse umane", whole, [
                  ("Colloqui di rientro svolti sul totale dei rientri", "100%", "100%", "100%")]),
         ]),
         (3, "BENESSERE ORGANIZZATIVO E CONTRASTO ALLE DISCRIMINAZIONI", [
             ("Indagine sul benessere organizzativo",
-             "Rilevare ogni due anni il clima interno con un questionario anonimo, restituire gli esiti al personale e "
-             "tradurli in azioni di miglioramento.", "Tutto il personale dipendente",
+             ("Rilevare ogni due anni il clima interno con un questionario anonimo, restituire gli esiti al personale e "
+             "tradurli in azioni di miglioramento."), "Tutto il personale dipendente",
              "Comitato Unico di Garanzia, Nucleo di valutazione", "Comitato Unico di Garanzia",
              "Annualità 2025 e 2027", [
                  ("Questionari compilati sul totale dei dipendenti", "≥ 60%", "", "≥ 70%"),
                  ("Presentazione degli esiti alla Giunta", "entro il 30/11/2025", "", "entro il 30/11/2027")]),
             ("Sportello di ascolto e Consigliera di fiducia",
-             "Offrire un punto di ascolto riservato per situazioni di disagio, conflitto o discriminazione, affidato "
-             "a una professionista esterna.", "Tutto il personale dipendente",
+             ("Offrire un punto di ascolto riservato per situazioni di disagio, conflitto o discriminazione, affidato "
+             "a una professionista esterna."), "Tutto il personale dipendente",
              "Comitato Unico di Garanzia, Ufficio Personale", "Segreteria generale", whole, [
                  ("Nomina della Consigliera di fiducia", "30/06/2025", "", ""),
                  ("Ore mensili di apertura dello sportello", "8", "8", "10")]),
             ("Codice di condotta contro le molestie",
-             "Adottare un codice di condotta per la prevenzione delle molestie sessuali e morali, con una procedura "
-             "di segnalazione chiara e tempi certi di trattazione.", "Personale dipendente e collaboratori",
+             ("Adottare un codice di condotta per la prevenzione delle molestie sessuali e morali, con una procedura "
+             "di segnalazione chiara e tempi certi di trattazione."), "Personale dipendente e collaboratori",
              "Ufficio procedimenti disciplinari, Comitato Unico di Garanzia", "Segreteria generale",
              "Anno 2025", [
                  ("Adozione del codice di condotta", "SI", "", ""),
@@ -916,11 +922,11 @@ def pap_a() -> Plan:
         font="Liberation Sans", heading_font="Liberation Sans", landscape=True, body_size=10,
         subtitle=["ai sensi dell’art. 48 del D.Lgs. 11 aprile 2006, n. 198"],
         approval="Allegato alla deliberazione della Giunta comunale n. 22 del 13/02/2025",
-        premessa=["Il Piano delle azioni positive raccoglie le misure che il Comune di Roccaferrata intende "
+        premessa=[("Il Piano delle azioni positive raccoglie le misure che il Comune di Roccaferrata intende "
                   "realizzare nel triennio per rimuovere gli ostacoli alla piena parità tra donne e uomini nel "
                   "lavoro. Le azioni sono state condivise con il Comitato Unico di Garanzia e sono numerate "
                   "progressivamente all’interno delle tre aree di intervento; il quadro del personale che segue "
-                  "ne costituisce il punto di partenza."],
+                  "ne costituisce il punto di partenza.")],
         labels=[("Obiettivo", "description"), ("Destinatari", "destinatari"),
                 ("Soggetti e uffici coinvolti", "soggetti_coinvolti"), ("Ufficio responsabile", "department"),
                 ("Tempi", "tempi")],
@@ -932,36 +938,36 @@ def pap_b() -> Plan:
     actions = [
         (1, "PARI OPPORTUNITÀ NELL’ACCESSO E NELLA CARRIERA", [
             ("Commissioni di concorso equilibrate",
-             "Assicurare in ogni commissione di concorso e di selezione la presenza di almeno un terzo di componenti "
-             "di ciascun genere, motivando per iscritto le eventuali deroghe.",
+             ("Assicurare in ogni commissione di concorso e di selezione la presenza di almeno un terzo di componenti "
+             "di ciascun genere, motivando per iscritto le eventuali deroghe."),
              "Candidate e candidati alle procedure di reclutamento", "Segreteria generale, Responsabili di Settore",
              "Ufficio Personale e Organizzazione", whole, [
                  ("Commissioni costituite nel rispetto dell’equilibrio di genere", "100%", "100%", "100%")]),
             ("Percorsi di sviluppo delle competenze manageriali",
-             "Sostenere la crescita professionale delle dipendenti verso ruoli di responsabilità con un percorso di "
-             "formazione manageriale e un programma di affiancamento.",
-             "Personale dell’Area dei Funzionari", "Ufficio Personale e Organizzazione, ente di formazione "
-             "accreditato", "Ufficio Personale e Organizzazione", "Annualità 2026 e 2027", [
+             ("Sostenere la crescita professionale delle dipendenti verso ruoli di responsabilità con un percorso di "
+             "formazione manageriale e un programma di affiancamento."),
+             "Personale dell’Area dei Funzionari", ("Ufficio Personale e Organizzazione, ente di formazione "
+             "accreditato"), "Ufficio Personale e Organizzazione", "Annualità 2026 e 2027", [
                  ("Partecipanti al percorso, di cui almeno la metà donne", "12", "12", ""),
                  ("Incarichi di Elevata Qualificazione conferiti a donne sul totale", "≥ 40%", "≥ 45%", "≥ 50%")]),
         ]),
         (2, "CONCILIAZIONE E BENESSERE", [
             ("Convenzioni per i centri estivi",
-             "Stipulare convenzioni con i centri estivi del territorio per riservare posti a tariffa agevolata ai "
-             "figli del personale nei mesi di chiusura delle scuole.", "Dipendenti con figli tra 3 e 14 anni",
+             ("Stipulare convenzioni con i centri estivi del territorio per riservare posti a tariffa agevolata ai "
+             "figli del personale nei mesi di chiusura delle scuole."), "Dipendenti con figli tra 3 e 14 anni",
              "Servizi educativi, Ufficio Economato", "Settore Servizi alla persona", "Giugno-settembre di ogni anno", [
                  ("Posti riservati nei centri estivi convenzionati", "20", "25", "25"),
                  ("Sottoscrizione delle convenzioni", "entro il 30/04/2026", "entro il 30/04/2027",
                   "entro il 30/04/2028")]),
             ("Banca delle ore e lavoro agile",
-             "Introdurre la banca delle ore e rivedere il regolamento sul lavoro agile, estendendolo ai profili "
-             "tecnici per le attività che non richiedono la presenza in ufficio.", "Tutto il personale",
+             ("Introdurre la banca delle ore e rivedere il regolamento sul lavoro agile, estendendolo ai profili "
+             "tecnici per le attività che non richiedono la presenza in ufficio."), "Tutto il personale",
              "Comitato Unico di Garanzia, organizzazioni sindacali", "Ufficio Personale e Organizzazione", whole, [
                  ("Approvazione del nuovo regolamento", "31/03/2026", "", ""),
                  ("Dipendenti che utilizzano la banca delle ore", "almeno 30", "almeno 40", "almeno 50")]),
             ("Indagine sullo stress lavoro-correlato",
-             "Valutare il rischio da stress lavoro-correlato in ogni Settore e adottare misure organizzative mirate "
-             "dove emergono criticità.", "Tutto il personale",
+             ("Valutare il rischio da stress lavoro-correlato in ogni Settore e adottare misure organizzative mirate "
+             "dove emergono criticità."), "Tutto il personale",
              "Responsabile del Servizio di prevenzione e protezione, medico competente",
              "Servizio Prevenzione e Protezione", "Anno 2027", [
                  ("Settori valutati sul totale", "", "100%", ""),
@@ -969,8 +975,8 @@ def pap_b() -> Plan:
         ]),
         (3, "COMUNICAZIONE E CULTURA DELLA PARITÀ", [
             ("Bilancio di genere",
-             "Redigere il bilancio di genere dell’Ente, riclassificando la spesa in base all’impatto su donne e "
-             "uomini, e presentarlo al Consiglio comunale insieme al rendiconto.", "Consiglio comunale, cittadinanza",
+             ("Redigere il bilancio di genere dell’Ente, riclassificando la spesa in base all’impatto su donne e "
+             "uomini, e presentarlo al Consiglio comunale insieme al rendiconto."), "Consiglio comunale, cittadinanza",
              "Settore Finanziario, Comitato Unico di Garanzia", "Settore Finanziario", whole, [
                  ("Presentazione del bilancio di genere al Consiglio comunale", "30/06/2026", "30/06/2027",
                   "30/06/2028")]),
@@ -984,9 +990,9 @@ def pap_b() -> Plan:
         shade_labels=True,
         subtitle=["Misure per la parità e le pari opportunità tra uomini e donne"],
         approval="Approvato con deliberazione della Giunta comunale n. 31 del 05/03/2026",
-        premessa=["Il Piano è articolato in aree di intervento; per ciascuna azione sono indicate la finalità, i "
+        premessa=[("Il Piano è articolato in aree di intervento; per ciascuna azione sono indicate la finalità, i "
                   "beneficiari, i soggetti coinvolti, la struttura responsabile e la tempistica, con i target annuali "
-                  "che il Comitato Unico di Garanzia verificherà nella relazione di fine anno."],
+                  "che il Comitato Unico di Garanzia verificherà nella relazione di fine anno.")],
         labels=[("Finalità", "description"), ("Beneficiari", "destinatari"),
                 ("Soggetti coinvolti", "soggetti_coinvolti"), ("Struttura responsabile", "department"),
                 ("Tempistica", "tempi")],
@@ -1020,37 +1026,37 @@ def dup_a() -> Plan:
         ("01", "SERVIZI ISTITUZIONALI, GENERALI E DI GESTIONE", [
             ("02", "Segreteria generale", [
                 ("Supporto agli organi istituzionali e digitalizzazione degli atti",
-                 "Gestione integralmente digitale del ciclo delle deliberazioni e delle determinazioni, con firma "
-                 "digitale e pubblicazione automatica all’Albo pretorio on line.", mayor, secretary, ALL_YEARS),
+                 ("Gestione integralmente digitale del ciclo delle deliberazioni e delle determinazioni, con firma "
+                 "digitale e pubblicazione automatica all’Albo pretorio on line."), mayor, secretary, ALL_YEARS),
                 ("Aggiornamento dello Statuto e dei regolamenti comunali",
-                 "Revisione dello Statuto e del regolamento del Consiglio comunale alla luce delle modifiche "
-                 "normative intervenute.", mayor, secretary, (2025, 2026)),
+                 ("Revisione dello Statuto e del regolamento del Consiglio comunale alla luce delle modifiche "
+                 "normative intervenute."), mayor, secretary, (2025, 2026)),
                 ("Controlli interni successivi di regolarità amministrativa",
                  "Estrazione semestrale a campione degli atti e report agli organi con le direttive di conformità.",
                  mayor, secretary, ALL_YEARS),
             ]),
             ("08", "Statistica e sistemi informativi", [
                 ("Migrazione dei servizi in cloud qualificato",
-                 "Completamento della migrazione degli applicativi gestionali su infrastrutture cloud qualificate, "
-                 "finanziata dalla Misura 1.2 del PNRR.", "Matteo Rossetti", "Dott. Giovanni Serra", (2025, 2026)),
+                 ("Completamento della migrazione degli applicativi gestionali su infrastrutture cloud qualificate, "
+                 "finanziata dalla Misura 1.2 del PNRR."), "Matteo Rossetti", "Dott. Giovanni Serra", (2025, 2026)),
                 ("Sicurezza informatica e continuità operativa",
-                 "Adozione del piano di continuità operativa, backup immutabili e formazione del personale sul "
-                 "riconoscimento del phishing.", "Matteo Rossetti", "Dott. Giovanni Serra", ALL_YEARS),
+                 ("Adozione del piano di continuità operativa, backup immutabili e formazione del personale sul "
+                 "riconoscimento del phishing."), "Matteo Rossetti", "Dott. Giovanni Serra", ALL_YEARS),
             ]),
         ]),
         ("12", "DIRITTI SOCIALI, POLITICHE SOCIALI E FAMIGLIA", [
             ("01", "Interventi per l’infanzia e i minori e per asili nido", [
                 ("Ampliamento del nido comunale “Il Girasole”",
-                 "Realizzazione di una nuova sezione da 20 posti e adeguamento degli spazi esterni, con apertura "
-                 "prevista per l’anno educativo 2026/2027.", "Elena Cattaneo", "Dott.ssa Marta Bellini", (2026, 2027)),
+                 ("Realizzazione di una nuova sezione da 20 posti e adeguamento degli spazi esterni, con apertura "
+                 "prevista per l’anno educativo 2026/2027."), "Elena Cattaneo", "Dott.ssa Marta Bellini", (2026, 2027)),
                 ("Centri estivi e servizi educativi integrativi",
-                 "Organizzazione dei centri estivi comunali con tariffe proporzionate all’ISEE e apertura di uno "
-                 "spazio gioco pomeridiano.", "Elena Cattaneo", "Dott.ssa Marta Bellini", ALL_YEARS),
+                 ("Organizzazione dei centri estivi comunali con tariffe proporzionate all’ISEE e apertura di uno "
+                 "spazio gioco pomeridiano."), "Elena Cattaneo", "Dott.ssa Marta Bellini", ALL_YEARS),
             ]),
             ("03", "Interventi per gli anziani", [
                 ("Assistenza domiciliare e teleassistenza",
-                 "Estensione del servizio di assistenza domiciliare e attivazione della teleassistenza per gli anziani "
-                 "che vivono soli.", "Elena Cattaneo", "Dott.ssa Marta Bellini", ALL_YEARS),
+                 ("Estensione del servizio di assistenza domiciliare e attivazione della teleassistenza per gli anziani "
+                 "che vivono soli."), "Elena Cattaneo", "Dott.ssa Marta Bellini", ALL_YEARS),
                 ("Centro diurno per anziani di Poggio",
                  "Affidamento in concessione della gestione del centro diurno, con apertura su cinque giorni.",
                  "Elena Cattaneo", "Dott.ssa Marta Bellini", (2025,)),
@@ -1067,10 +1073,10 @@ def dup_a() -> Plan:
         font="Carlito", heading_font="Carlito", landscape=True, body_size=10,
         subtitle=["Sezione Operativa (SeO) – Parte prima"],
         approval="Approvato con deliberazione del Consiglio comunale n. 58 del 19/12/2024",
-        premessa=["La Sezione Operativa traduce gli indirizzi della Sezione Strategica in obiettivi operativi, "
+        premessa=[("La Sezione Operativa traduce gli indirizzi della Sezione Strategica in obiettivi operativi, "
                   "organizzati per missione e programma secondo la classificazione del bilancio armonizzato "
                   "(D.Lgs. 118/2011). Per ogni obiettivo sono indicati i responsabili e le annualità del triennio "
-                  "in cui è prevista la sua realizzazione."],
+                  "in cui è prevista la sua realizzazione.")],
         distractors=[("Spesa corrente per missione (euro)", spending)])
 
 
@@ -1079,55 +1085,55 @@ def dup_b() -> Plan:
         ("01", "SERVIZI ISTITUZIONALI, GENERALI E DI GESTIONE", [
             ("03", "Gestione economica, finanziaria, programmazione e provveditorato", [
                 ("Riduzione dei tempi di pagamento",
-                 "Rispetto dei termini di pagamento delle transazioni commerciali attraverso la liquidazione digitale "
-                 "delle fatture e il monitoraggio mensile dello stock del debito.", "Assessore al bilancio Laura Sanna",
+                 ("Rispetto dei termini di pagamento delle transazioni commerciali attraverso la liquidazione digitale "
+                 "delle fatture e il monitoraggio mensile dello stock del debito."), "Assessore al bilancio Laura Sanna",
                  "Dott. Paolo Rinaldi", ALL_YEARS),
                 ("Recupero dell’evasione dei tributi locali",
-                 "Incrocio delle banche dati catastali e anagrafiche per l’emissione degli avvisi di accertamento IMU e "
-                 "TARI e rateizzazione agevolata per i contribuenti in difficoltà.", "Assessore al bilancio Laura Sanna",
+                 ("Incrocio delle banche dati catastali e anagrafiche per l’emissione degli avvisi di accertamento IMU e "
+                 "TARI e rateizzazione agevolata per i contribuenti in difficoltà."), "Assessore al bilancio Laura Sanna",
                  "Dott. Paolo Rinaldi", ALL_YEARS),
                 ("Centrale unica degli acquisti di beni e servizi",
-                 "Accentramento degli acquisti ricorrenti presso l’Economato e adesione alle convenzioni Consip e del "
-                 "soggetto aggregatore regionale.", "Assessore al bilancio Laura Sanna", "Dott.ssa Ilaria Fontana",
+                 ("Accentramento degli acquisti ricorrenti presso l’Economato e adesione alle convenzioni Consip e del "
+                 "soggetto aggregatore regionale."), "Assessore al bilancio Laura Sanna", "Dott.ssa Ilaria Fontana",
                  (2026, 2027)),
                 ("Aggiornamento dell’inventario dei beni comunali",
-                 "Ricognizione straordinaria dei beni mobili e immobili, riconciliazione con lo stato patrimoniale e "
-                 "adozione di un applicativo unico per la gestione dell’inventario condiviso con l’Ufficio tecnico.",
+                 ("Ricognizione straordinaria dei beni mobili e immobili, riconciliazione con lo stato patrimoniale e "
+                 "adozione di un applicativo unico per la gestione dell’inventario condiviso con l’Ufficio tecnico."),
                  "Assessore al bilancio Laura Sanna", "Dott.ssa Ilaria Fontana", (2025,)),
             ]),
             ("06", "Ufficio tecnico", [
                 ("Programmazione triennale dei lavori pubblici",
-                 "Redazione del programma triennale e dell’elenco annuale sulla base delle schede ministeriali, con "
-                 "verifica trimestrale dello stato di avanzamento delle opere finanziate.",
+                 ("Redazione del programma triennale e dell’elenco annuale sulla base delle schede ministeriali, con "
+                 "verifica trimestrale dello stato di avanzamento delle opere finanziate."),
                  "Assessore ai lavori pubblici Franco Deiana", "Ing. Roberta Meloni", ALL_YEARS),
                 ("Efficientamento energetico degli edifici scolastici",
-                 "Sostituzione degli infissi e delle centrali termiche della scuola primaria “Grazia Deledda” e della "
-                 "palestra comunale, con fondi del Conto termico e contributi regionali.",
+                 ("Sostituzione degli infissi e delle centrali termiche della scuola primaria “Grazia Deledda” e della "
+                 "palestra comunale, con fondi del Conto termico e contributi regionali."),
                  "Assessore ai lavori pubblici Franco Deiana", "Ing. Roberta Meloni", (2025, 2026)),
                 ("Sportello unico per l’edilizia digitale",
-                 "Presentazione esclusivamente telematica delle pratiche edilizie, con istruttoria e pagamento dei "
+                 ("Presentazione esclusivamente telematica delle pratiche edilizie, con istruttoria e pagamento dei "
                  "diritti tramite il portale del Comune e consultazione on line dello stato della pratica da parte "
-                 "dei tecnici incaricati.", "Assessore all’urbanistica Marta Pinna",
+                 "dei tecnici incaricati."), "Assessore all’urbanistica Marta Pinna",
                  "Geom. Antonio Serra", ALL_YEARS),
             ]),
         ]),
         ("09", "SVILUPPO SOSTENIBILE E TUTELA DEL TERRITORIO E DELL’AMBIENTE", [
             ("03", "Rifiuti", [
                 ("Tariffa puntuale dei rifiuti urbani",
-                 "Passaggio dalla TARI presuntiva alla tariffa corrispettiva puntuale con la misurazione dei "
-                 "conferimenti del secco residuo attraverso mastelli dotati di transponder.",
+                 ("Passaggio dalla TARI presuntiva alla tariffa corrispettiva puntuale con la misurazione dei "
+                 "conferimenti del secco residuo attraverso mastelli dotati di transponder."),
                  "Assessore all’ambiente Giovanni Mura", "Dott.ssa Elisa Cocco", (2026, 2027)),
                 ("Nuovo centro comunale di raccolta",
-                 "Realizzazione del centro di raccolta in località Su Pranu e gestione affidata al gestore del "
-                 "servizio di igiene urbana, con apertura anche il sabato pomeriggio.",
+                 ("Realizzazione del centro di raccolta in località Su Pranu e gestione affidata al gestore del "
+                 "servizio di igiene urbana, con apertura anche il sabato pomeriggio."),
                  "Assessore all’ambiente Giovanni Mura", "Ing. Roberta Meloni", (2025, 2026)),
                 ("Contrasto all’abbandono dei rifiuti",
-                 "Installazione di fototrappole nei punti critici, pulizia straordinaria delle strade rurali e "
-                 "giornate ecologiche con le scuole e le associazioni di volontariato.",
+                 ("Installazione di fototrappole nei punti critici, pulizia straordinaria delle strade rurali e "
+                 "giornate ecologiche con le scuole e le associazioni di volontariato."),
                  "Assessore all’ambiente Giovanni Mura", "Dott.ssa Elisa Cocco", ALL_YEARS),
                 ("Riduzione dei rifiuti negli uffici e nelle mense",
-                 "Eliminazione della plastica monouso negli uffici comunali e nelle mense scolastiche, con erogatori "
-                 "di acqua di rete e stoviglie lavabili.", "Assessore all’ambiente Giovanni Mura",
+                 ("Eliminazione della plastica monouso negli uffici comunali e nelle mense scolastiche, con erogatori "
+                 "di acqua di rete e stoviglie lavabili."), "Assessore all’ambiente Giovanni Mura",
                  "Dott.ssa Elisa Cocco", (2025,)),
             ]),
         ]),
@@ -1144,12 +1150,12 @@ def dup_b() -> Plan:
         two_row_header=True,
         subtitle=["Sezione Operativa – Obiettivi operativi per missione e programma"],
         approval="Deliberazione del Consiglio comunale n. 41 del 20.12.2024",
-        premessa=["Gli obiettivi operativi sono codificati secondo la classificazione di bilancio: le prime quattro "
+        premessa=[("Gli obiettivi operativi sono codificati secondo la classificazione di bilancio: le prime quattro "
                   "cifre indicano la missione e il programma, le successive il titolo di spesa e il numero "
                   "progressivo dell’obiettivo. Le annualità contrassegnate indicano gli esercizi nei quali "
                   "l’obiettivo è in corso di realizzazione. Il responsabile politico è l’Assessore che ha la delega "
                   "della materia; il responsabile gestionale è il Responsabile di Area titolare di Elevata "
-                  "Qualificazione a cui il Piano esecutivo di gestione assegna le risorse del programma."],
+                  "Qualificazione a cui il Piano esecutivo di gestione assegna le risorse del programma.")],
         distractors=[("Quadro generale degli impieghi per missione (euro)", resources)])
     office = plan.groups[0].groups[1].objectives
     plan.split = (office[0].title[:24], office[-1].title[:24])
@@ -1170,7 +1176,7 @@ def _strip_rst(text: str) -> str:
 def agid_chapters(path: Path = AGID) -> list[Group]:
     """Chapters 1-3 of the AgID plan: OB.x.y › R.A.x.ya › Target YYYY lines, markup stripped."""
     source = path.read_text(encoding="utf-8")
-    parts = re.split(r"^##### FILE: (\S+)$", source, flags=re.M)
+    parts = re.split(r"^##### FILE: (\S+)$", source, flags=re.MULTILINE)
     chapters = []
     for name, body in zip(parts[1::2], parts[2::2]):
         chapter = re.match(r"capitolo-(\d+)-\w+/obiettivi-e-risultati-attesi", name)
@@ -1199,10 +1205,10 @@ def _ict_plan(name: str, **layout: Any) -> Plan:
     return Plan(name, "ict_plan", "Piano triennale per l'informatica nella Pubblica Amministrazione 2020-2022",
                 "AgID", (2020, 2022), groups=agid_chapters(),
                 subtitle=["Agenzia per l'Italia Digitale", "Obiettivi e risultati attesi – Capitoli 1-3"],
-                premessa=["Per ciascun capitolo sono riportati gli obiettivi del Piano, i risultati attesi e i target "
+                premessa=[("Per ciascun capitolo sono riportati gli obiettivi del Piano, i risultati attesi e i target "
                           "annuali con cui se ne misura il raggiungimento; per il 2020 il target coincide, di norma, "
                           "con la baseline di riferimento. Il testo è quello del Piano triennale 2020-2022 pubblicato "
-                          "da AgID (licenza CC0 1.0)."], **layout)
+                          "da AgID (licenza CC0 1.0).")], **layout)
 
 
 def ict_a() -> Plan:

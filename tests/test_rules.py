@@ -21,7 +21,7 @@ def rules_copy(tmp_path):
 
 
 def test_shipped_rules_load(rules):
-    assert {p.name for p in rules.profiles} == {"pap", "dup"}
+    assert {p.name for p in rules.profiles} == {"pap", "dup", "piao", "pap-sheets", "dup-seo", "ict"}
     assert rules.units.by_alias["data"] == "date"
     assert len(rules.version) == 16
 
