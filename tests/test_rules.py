@@ -73,3 +73,75 @@ def test_a_user_profile_changes_detection_without_code(rules_copy):
 
     extraction = extract(SAMPLES / "dup-2022-2024.pdf", rules_copy)
     assert extraction.document.kind == "unknown" and extraction.objectives == []
+
+
+def _write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+PROFILE_HEAD = """extends: _base.yaml
+name: test
+kind: performance
+detect: {min_score: 1, keywords: [{pattern: "piano"}]}
+"""
+
+
+@pytest.mark.parametrize(("body", "key", "message"), [
+    ("headings:\n  - {name: h, pattern: '^(?P<code>\\\\d+) (?P<name>.+)$'}\n", "headings.0",
+     "has no named group 'title'"),
+    ("headings:\n  - {name: h, pattern: '^(?P<title>.+)$', parent: numbering}\n", "headings.0",
+     "parent 'numbering' needs a named group 'number'"),
+    ("indicator_table:\n  columns: [{key: colour, labels: [Colore]}]\n", "indicator_table",
+     "column key 'colour' is not read from this table"),
+    ("indicator_table:\n  columns: [{key: target, patterns: ['target (?P<anno>\\\\d{4})']}]\n",
+     "indicator_table.columns.0", "unknown named group(s) anno"),
+    ("sheet:\n  fields: [{key: budget, labels: [Budget]}]\n", "sheet.fields.0",
+     "field key 'budget' is not read from a sheet"),
+    ("indicator_values:\n  lines: [{pattern: '^target (?P<year>\\\\d{4})'}]\n", "indicator_values.lines.0",
+     "has no named group 'raw'"),
+    ("objective_table:\n  level: operational\n  columns: [{key: code, labels: [Codice]}]\n", "objective_table",
+     "required column 'title' is not among the columns"),
+    ("headings:\n  - {name: h, pattern: '^(?P<title>.+)$', level: chapter}\n", "headings.0.level", "Input should be"),
+    ("kind: report\n", "kind", "Input should be"),
+])
+def test_a_rule_the_extractor_cannot_read_is_refused_naming_file_and_key(rules_copy, body, key, message):
+    text = PROFILE_HEAD.replace("kind: performance\n", "") if body.startswith("kind:") else PROFILE_HEAD
+    path = _write(rules_copy / "profiles" / "test.yaml", text + body)
+    result = CliRunner().invoke(main, ["extract", str(SAMPLES / "dup-2022-2024.pdf"), "-o", "-",
+                                       "--rules", str(rules_copy)])
+    assert result.exit_code == 8
+    first_line = result.stderr.strip().splitlines()[0]
+    assert first_line.startswith(f"error: {path}: key '{key}")
+    assert message in first_line
+
+
+def test_extends_merges_named_lists_item_by_item(rules_copy):
+    """A profile extending another replaces the heading rule and column of the same name or key in
+    place and adds the new ones; `null` removes a section."""
+    _write(rules_copy / "profiles" / "test.yaml", PROFILE_HEAD.replace("_base.yaml", "piao.yaml") + """
+headings:
+  - name: operational
+    pattern: "^(?P<label>obiettivo\\\\s+gestionale)\\\\s+(?P<number>\\\\d+(?:\\\\.\\\\d+)*)\\\\s+(?P<title>\\\\S.*)$"
+  - name: action
+    pattern: "^(?P<label>attivit[aà])\\\\s+(?P<number>\\\\d+(?:\\\\.\\\\d+)*)\\\\s+(?P<title>\\\\S.*)$"
+    level: action
+indicator_table:
+  columns:
+    - {key: unit, labels: [Misura]}
+sheet: null
+""")
+    test = next(p for p in load_rules(rules_copy).profiles if p.name == "test")
+    piao = next(p for p in load_rules(rules_copy).profiles if p.name == "piao")
+    assert [h.name for h in test.headings] == ["strategic", "operational", "action"]
+    assert test.headings[1].level == "operational" and "gestionale" in test.headings[1].pattern
+    assert [c.key for c in test.indicator_table.columns] == [c.key for c in piao.indicator_table.columns]
+    assert next(c for c in test.indicator_table.columns if c.key == "unit").labels == ["Misura"]
+    assert test.sheet is None and piao.sheet is not None
+
+
+def test_the_rules_are_shipped_inside_the_package():
+    from pipeline.rules import DEFAULT_RULES_DIR
+
+    assert DEFAULT_RULES_DIR.parent.name == "pipeline"
+    assert (DEFAULT_RULES_DIR / "profiles" / "piao.yaml").is_file()
