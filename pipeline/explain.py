@@ -42,7 +42,8 @@ def explain(result: Result) -> list[str]:
         out.append(f"  p{page}: {'; '.join(roles) if roles else 'narrative'}")
 
     out += ["", "Blocks (page, position, what):"]
-    objectives = {(o.page, round(o.bbox.top)) for o in extraction.objectives}
+    # an objective's box starts at its heading's first line (its top rounded to 0.01 pt)
+    objectives = {(o.page, round(o.bbox.top, 2)) for o in extraction.objectives}
     blocks = document.blocks
     for index, block in enumerate(blocks):
         out += _describe(block, blocks[index + 1:], objectives)
@@ -91,7 +92,7 @@ def _page_roles(result: Result) -> dict[int, list[str]]:
     return roles
 
 
-def _describe(block: Block, after: list[Block], objectives: set[tuple[str, int]]) -> list[str]:
+def _describe(block: Block, after: list[Block], objectives: set[tuple[int, float]]) -> list[str]:
     if isinstance(block, TextBlock):
         return [f"  p{block.lines[0].page} {_box(block.lines)} text, {len(block.lines)} lines: "
                 f"{_short(block.lines[0].text, 50)!r}"]
@@ -104,7 +105,7 @@ def _describe(block: Block, after: list[Block], objectives: set[tuple[str, int]]
         rule = block.rule
         if rule.kind == "indicator":
             verdict = "indicator"
-        elif rule.confirm == "always" or (page, round(block.lines[0].top)) in objectives:
+        elif rule.confirm == "always" or (page, round(block.lines[0].top, 2)) in objectives:
             verdict = "objective"
         else:
             verdict = "numbered heading, no table follows: not an objective"

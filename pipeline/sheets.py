@@ -105,21 +105,64 @@ def _table_sheet(lines: list[Line], start: int, rules: SheetRules, rects: list[R
 
 def _line_sheet(lines: list[Line], start: int, rules: SheetRules, stops: Callable[[int], bool]) -> tuple[Sheet, int]:
     entries: list[SheetEntry] = []
+    layout = _LineLayout()
     end = start
     while end < len(lines):
         line = lines[end]
         found = label_key(line.text, rules)
+        gap = line.top - lines[end - 1].bottom if end > start else 0.0
+        inside = bool(entries) and end > start and not stops(end)
         if found is not None:
             key, label = found
             printed, rest = _split_label(line.words, label)
+            layout.learn(line.words, printed, gap if entries else None)
             entries.append(SheetEntry(key, printed, [rest] if rest else []))
-        elif (entries and end > start and not stops(end)
-              and line.top - lines[end - 1].bottom <= 0.8 * line.size and line.x0 >= lines[start].x0 - 2):
+        elif inside and gap <= layout.field_gap(line.size) and (unmapped := layout.unmapped_field(line)) is not None:
+            entries.append(SheetEntry(None, *unmapped))
+        elif inside and gap <= 0.8 * line.size and line.x0 >= lines[start].x0 - 2:
             entries[-1].value_lines.append(line.text)
         else:
             break
         end += 1
     return Sheet(entries, lines[start:end]), end
+
+
+@dataclass(slots=True)
+class _LineLayout:
+    """How a sheet's labels are set apart from their values, learnt from the labels the rules know,
+    so that a field no rule names is told from a value's next line: values in a column of their own
+    (a table without drawn walls), or labels in bold type ending with a colon."""
+
+    value_x: float | None = None
+    bold_labels: bool = True
+    widest_gap: float = 0.0   # between one labelled field and the next (paragraph spacing)
+
+    def learn(self, words: list[Word], printed_label: str, gap: float | None) -> None:
+        if gap is not None:
+            self.widest_gap = max(self.widest_gap, gap)
+        count = len(printed_label.split())
+        label, value = words[:count], words[count:]
+        self.bold_labels = self.bold_labels and all(w.bold for w in label) and not any(w.bold for w in value)
+        if value and value[0].x0 - label[-1].x1 > 1.0 * value[0].size:
+            self.value_x = value[0].x0 if self.value_x is None else min(self.value_x, value[0].x0)
+
+    def field_gap(self, size: float) -> float:
+        """How far below the previous line another field may open."""
+        return max(0.8 * size, self.widest_gap + 0.1 * size)
+
+    def unmapped_field(self, line: Line) -> tuple[str, list[str]] | None:
+        """(label, value lines) if ``line`` opens a field with a label no rule maps."""
+        words = line.words
+        if self.value_x is not None and words[0].x0 < self.value_x - 2:
+            label = [w for w in words if w.x1 < self.value_x - 2]
+            value = words[len(label):]
+            if label and value:
+                return _text(label), [_text(value)]
+        if self.bold_labels and words[0].bold:
+            run = next((k for k, w in enumerate(words) if not w.bold), len(words))
+            if words[run - 1].text.endswith(":"):
+                return _text(words[:run]).rstrip(":").strip(), [_text(words[run:])] if run < len(words) else []
+        return None
 
 
 def _split_label(words: list[Word], folded_label: str) -> tuple[str, str]:

@@ -447,7 +447,7 @@ def _write_ict(w: _TemplateWriter, plan: Plan) -> None:
 
 
 WRITERS: dict[str, Callable[[_TemplateWriter, Plan], None]] = {
-    "piao": _write_piao, "pap": _write_pap, "dup": _write_dup, "ict_plan": _write_ict}
+    "piao": _write_piao, "performance": _write_piao, "pap": _write_pap, "dup": _write_dup, "ict_plan": _write_ict}
 
 
 def _write(plan: Plan, pages: dict[str, int], first: _TemplateWriter | None = None) -> _TemplateWriter:
@@ -1224,19 +1224,139 @@ def ict_b() -> Plan:
                      toc=True)
 
 
+# -- the fixtures: Piano della performance, and a PEG that no shipped profile describes -----------
+
+def _objective(level: str, label: str, number: str, title: str, **fields: Any) -> Objective:
+    return Objective(level, label, title, number=number, **fields)
+
+
+def performance_a() -> Plan:
+    cols = [Column(f"Valore atteso {y}", "target", y) for y in (2026, 2027, 2028)]
+
+    def ind(description: str, unit: str, *raws: str) -> Indicator:
+        return Indicator(description, _values(cols, *raws), unit=unit)
+
+    def management(number: str, title: str, description: str, centre: str, head: str, weight: str,
+                   stakeholder: str, indicators: list[Indicator]) -> Objective:
+        return _objective("operational", "Obiettivo gestionale", number, title, description=description,
+                          department=centre, responsible=head, weight=weight,
+                          attributes={"stakeholder": stakeholder}, indicators=indicators)
+
+    strategic = [
+        _objective("strategic", "Obiettivo strategico", "1", "Strade provinciali sicure e manutenute",
+                   description=("La rete stradale provinciale è il primo servizio che i cittadini riconoscono "
+                                "all’Ente: la programmazione triennale privilegia la manutenzione programmata "
+                                "rispetto agli interventi d’urgenza."), children=[
+            management("1.1", "Manutenzione programmata della rete viaria",
+                       ("Esecuzione del programma annuale di rifacimento delle pavimentazioni e della segnaletica "
+                        "orizzontale sulle strade a maggiore traffico, con il monitoraggio dei tempi di chiusura "
+                        "dei cantieri."), "Settore Viabilità e Infrastrutture", "Ing. Paolo Ferretti", "30%",
+                       "Utenti della rete stradale, Comuni del territorio", [
+                           ind("Chilometri di pavimentazione rifatti nell’anno", "km", "25", "30", "30"),
+                           ind("Segnalazioni di pericolo risolte entro 48 ore", "%", "≥ 85%", "≥ 90%", "≥ 90%"),
+                           ind("Approvazione del programma delle manutenzioni", "data", "entro il 31/03/2026",
+                               "entro il 31/03/2027", "entro il 31/03/2028")]),
+            management("1.2", "Sicurezza dei ponti e dei viadotti",
+                       ("Ispezioni periodiche delle opere d’arte secondo le linee guida ministeriali e "
+                        "classificazione del rischio di ciascun manufatto."), "Settore Viabilità e Infrastrutture",
+                       "Ing. Paolo Ferretti", "20%", "Utenti della rete stradale", [
+                           ind("Ponti ispezionati sul totale censito", "%", "60%", "80%", "100%"),
+                           ind("Schede di classificazione del rischio pubblicate", "SI/NO", "SI", "", "")]),
+        ]),
+        _objective("strategic", "Obiettivo strategico", "2", "Scuole superiori efficienti e accoglienti",
+                   description=("Gli edifici scolastici di competenza provinciale devono essere sicuri, "
+                                "accessibili e meno energivori."), children=[
+            management("2.1", "Efficientamento energetico degli istituti superiori",
+                       ("Sostituzione dei generatori di calore e degli infissi negli istituti con i consumi più "
+                        "alti, finanziata con i fondi del conto termico."), "Settore Edilizia scolastica",
+                       "Arch. Giulia Marchetti", "25%", "Studenti, famiglie e personale scolastico", [
+                           ind("Riduzione dei consumi termici rispetto al 2025", "%", "5%", "10%", "15%"),
+                           ind("Istituti con impianto sostituito", "numero", "2", "4", "6")]),
+            management("2.2", "Assegnazione degli spazi e delle palestre",
+                       ("Un’unica procedura on line per l’uso extrascolastico delle palestre da parte delle "
+                        "associazioni sportive, con tariffe e calendari pubblicati."), "Servizio Patrimonio",
+                       "Dott. Enrico Salvi", "25%", "Associazioni sportive del territorio", [
+                           ind("Richieste di utilizzo gestite on line", "%", "70%", "90%", "100%"),
+                           ind("Tempo medio di concessione, in giorni", "giorni", "20", "15", "15")]),
+        ]),
+    ]
+    return Plan(
+        "performance-a", "performance", "Piano della performance 2026-2028", "Provincia di Monteverde",
+        (2026, 2028), "Carlito", "Carlito", landscape=False, body_size=10.5,
+        groups=[Group(None, strategic)], shade_labels=True,
+        subtitle=["Obiettivi strategici e gestionali dell’Ente"],
+        approval="Decreto del Presidente della Provincia n. 18 del 29/01/2026",
+        premessa=[("Il Piano della performance individua gli obiettivi gestionali assegnati ai Settori, con i "
+                  "relativi indicatori e i valori attesi per ciascun anno del triennio; il peso di ciascun "
+                  "obiettivo concorre alla valutazione della performance organizzativa.")],
+        labels=[("Descrizione", "description"), ("Centro di responsabilità", "department"),
+                ("Responsabile", "responsible"), ("Stakeholder", "stakeholder"), ("Peso %", "weight")],
+        fixed_columns=[("Indicatore", "description"), ("Unità di misura", "unit")], columns=cols, toc=True)
+
+
+def peg_a() -> Plan:
+    """A layout no shipped profile describes (``tests/test_rules.py`` writes its profile): lines of
+    mandate › projects with bold ``Label: value`` lines and 'Valore programmato' columns."""
+    cols = [Column(f"Valore programmato {y}", "target", y) for y in (2026, 2027, 2028)]
+
+    def ind(description: str, *raws: str) -> Indicator:
+        return Indicator(description, _values(cols, *raws))
+
+    def project(number: str, title: str, result: str, service: str, head: str, points: str,
+                indicators: list[Indicator]) -> Objective:
+        return _objective("operational", "Progetto", number, title, description=result, department=service,
+                          responsible=head, weight=points, indicators=indicators)
+
+    lines = [
+        _objective("strategic", "Linea di mandato", "1", "Borgoalto ordinata e pulita",
+                   description="Decoro urbano, rifiuti e verde pubblico come cura quotidiana del paese.", children=[
+            project("1.1", "Raccolta differenziata porta a porta nelle frazioni",
+                    "Estensione del porta a porta alle quattro frazioni e chiusura dei cassonetti stradali.",
+                    "Servizio Ambiente", "Geom. Marco Bellini", "40", [
+                        ind("Percentuale di raccolta differenziata", "72%", "75%", "78%"),
+                        ind("Frazioni servite dal porta a porta", "2", "4", "4")]),
+            project("1.2", "Cura del verde pubblico",
+                    "Calendario degli sfalci pubblicato e adozione delle aiuole da parte dei cittadini.",
+                    "Servizio Lavori pubblici", "Geom. Marco Bellini", "20", [
+                        ind("Aiuole affidate in adozione", "5", "10", "15")]),
+        ]),
+        _objective("strategic", "Linea di mandato", "2", "Un Comune che risponde",
+                   description="Tempi certi e risposte chiare a chi si rivolge agli uffici.", children=[
+            project("2.1", "Protocollo e sportello unico",
+                    "Smistamento della posta in arrivo in giornata e sportello aperto anche il sabato mattina.",
+                    "Servizio Segreteria", "Dott.ssa Elena Rinaldi", "40", [
+                        ind("Documenti smistati entro il giorno di arrivo", "90%", "95%", "95%"),
+                        ind("Apertura dello sportello il sabato", "SI", "", "")]),
+        ]),
+    ]
+    return Plan(
+        "peg-a", "performance", "Piano esecutivo di gestione 2026-2028", "Comune di Borgoalto",
+        (2026, 2028), "Liberation Sans", "Liberation Sans", landscape=False, body_size=10,
+        groups=[Group(None, lines)], layout="lines",
+        approval="Deliberazione della Giunta comunale n. 4 del 15/01/2026",
+        premessa=[("Il Piano esecutivo di gestione assegna ai Servizi i progetti dell’anno, collegati alle linee "
+                  "del programma di mandato, con i valori programmati degli indicatori di risultato.")],
+        labels=[("Risultato atteso", "description"), ("Servizio competente", "department"),
+                ("Responsabile del progetto", "responsible"), ("Punteggio", "weight")],
+        fixed_columns=[("Indicatore di risultato", "description")], columns=cols)
+
+
 FIXTURES: dict[str, Callable[[], Plan]] = {
     "piao-a": piao_a, "piao-b": piao_b, "pap-sheets-a": pap_a, "pap-sheets-b": pap_b,
-    "dup-seo-a": dup_a, "dup-seo-b": dup_b, "ict-a": ict_a, "ict-b": ict_b}
+    "dup-seo-a": dup_a, "dup-seo-b": dup_b, "ict-a": ict_a, "ict-b": ict_b,
+    "performance-a": performance_a, "peg-a": peg_a}
+# fixtures no shipped profile covers: not samples, test material for writing a profile
+TEST_ONLY = {"peg-a": ROOT / "tests" / "fixtures" / "templates"}
 
 
 def main(argv: list[str]) -> int:
-    out_dir = Path(argv[1]) if len(argv) > 1 else OUT_DIR
+    chosen = Path(argv[1]) if len(argv) > 1 and argv[1] else None
     names = argv[2:] or list(FIXTURES)
     for name in names:
         if name.startswith("ict") and not AGID.exists():
             print(f"{name}: skipped, {AGID} not found")
             continue
-        pdf = build(FIXTURES[name](), out_dir)
+        pdf = build(FIXTURES[name](), chosen or TEST_ONLY.get(name, OUT_DIR))
         print(f"{pdf}  {pdf.stat().st_size // 1024} KB")
     return 0
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, SAMPLES
+from pipeline.api import extract
 from pipeline.cli import main
 from pipeline.errors import RulesError
 from pipeline.rules import load_rules
@@ -21,7 +25,7 @@ def rules_copy(tmp_path):
 
 
 def test_shipped_rules_load(rules):
-    assert {p.name for p in rules.profiles} == {"pap", "dup", "piao", "pap-sheets", "dup-seo", "ict"}
+    assert {p.name for p in rules.profiles} == {"pap", "dup", "piao", "performance", "pap-sheets", "dup-seo", "ict"}
     assert rules.units.by_alias["data"] == "date"
     assert len(rules.version) == 16
 
@@ -145,3 +149,34 @@ def test_the_rules_are_shipped_inside_the_package():
 
     assert DEFAULT_RULES_DIR.parent.name == "pipeline"
     assert (DEFAULT_RULES_DIR / "profiles" / "piao.yaml").is_file()
+
+
+def readme_profile() -> str:
+    """The profile of the README's worked example ("Writing a profile for a new template")."""
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    (block,) = re.findall(r"```yaml\n# my-rules/profiles/peg\.yaml\n(.+?)```", text, re.DOTALL)
+    return block
+
+
+PEG = Path(__file__).resolve().parent / "fixtures" / "templates" / "peg-a.pdf"
+
+
+@pytest.mark.parametrize("backend", ["pdfium", "pdfplumber"])
+def test_a_profile_written_in_yaml_reads_a_layout_no_shipped_profile_covers(rules_copy, tmp_path, backend):
+    """The README's worked example: a PEG whose headings, sheet labels and value columns no shipped
+    profile knows is not recognised; one YAML file, no Python, and it is read field for field."""
+    from test_templates import differences
+
+    expected = json.loads(PEG.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    before = extract(PEG, load_rules(rules_copy), backend=backend)
+    assert before.document.kind == "unknown" and before.objectives == [] and before.indicators == []
+
+    _write(rules_copy / "profiles" / "peg.yaml", readme_profile())
+    result = CliRunner().invoke(main, ["extract", str(PEG), "-o", str(tmp_path), "--rules", str(rules_copy),
+                                       "--backend", backend])
+    assert result.exit_code == 0, result.output
+    extraction = json.loads((tmp_path / "peg-a.json").read_text(encoding="utf-8"))
+    assert differences(expected, extraction) == []
+    assert extraction["document"]["profile"] == "peg" and extraction["warnings"] == []
+    assert [o["parent_id"] for o in extraction["objectives"]] == [
+        None, "strategic-1", "strategic-1", None, "strategic-2"]
