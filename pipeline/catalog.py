@@ -23,7 +23,9 @@ from .errors import CatalogError, OutputError
 from .models import Extraction
 
 CATALOG_VERSION = 2  # the output schema's major version: its tables are made from it
-_SQL = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "string": "TEXT", "any": ""}
+# "any" (a value of mixed type) is stored as its text, so that readers that type a column once
+# (DuckDB) get text; its typed columns beside it hold the numbers, dates and booleans
+_SQL = {"integer": "INTEGER", "number": "REAL", "boolean": "BOOLEAN", "string": "TEXT", "date": "DATE", "any": "TEXT"}
 
 
 def _create(table: Table) -> str:
@@ -79,6 +81,12 @@ class Catalog:
 
     def store(self, extraction: Extraction) -> str:
         """Add (or replace) one document and its rows; returns its id."""
+        try:
+            return self._store(extraction)
+        except sqlite3.Error as exc:  # locked past the timeout, disk full, read-only
+            raise OutputError(f"{self.path}: cannot store {extraction.source.file} in the catalog ({exc})") from exc
+
+    def _store(self, extraction: Extraction) -> str:
         document_id = extraction.source.sha256
         document = extraction.document
         with self.connection:  # one transaction: all or nothing
@@ -99,7 +107,7 @@ class Catalog:
         marks = ", ".join("?" * (len(columns) + 1))
         self.connection.executemany(
             f'INSERT INTO "{table.name}" (document_id, {", ".join(columns)}) VALUES ({marks})',
-            [(document_id, *(_sql(row[c]) for c in columns)) for row in rows])
+            [(document_id, *(_sql(row[c.name], c.kind) for c in table.columns)) for row in rows])
 
     def documents(self) -> list[sqlite3.Row]:
         return list(self.connection.execute(
@@ -118,5 +126,7 @@ class Catalog:
         return Extraction.model_validate_json(rows[0]["extraction"])
 
 
-def _sql(value: Any) -> Any:
+def _sql(value: Any, kind: str) -> Any:
+    if kind == "any" and value is not None:
+        return ("true" if value else "false") if isinstance(value, bool) else str(value)
     return int(value) if isinstance(value, bool) else value

@@ -10,6 +10,7 @@ field in ``models.py`` appears in every output without touching this module.
 from __future__ import annotations
 
 import json
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from pydantic import BaseModel
 
 from .models import Extraction, Indicator, IndicatorValue, Objective
 
-Kind = str  # a Table Schema type: string, integer, number, boolean, any
+Kind = str  # a Table Schema type: string, integer, number, boolean, date, any
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +109,32 @@ def model_columns(model: type[BaseModel], prefix: str = "",
                 kind, enum = (_SIMPLE[kinds[0]] if len(kinds) == 1 and kinds[0] in _SIMPLE else "any"), ()
             columns.append(Column(prefix + name, kind, DESCRIPTIONS.get(prefix + name) or info.description, enum,
                                   getter))
+            if kind == "any":
+                columns += typed_columns(prefix + name, getter)
     return columns
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+TYPED = {"number": ("number", "when it is a number"), "date": ("date", "when it is a date (ISO)"),
+         "bool": ("boolean", "when it is yes/no")}
+
+
+def _typed(kind: str, value: Any) -> Any:
+    """``value`` if it is of the typed column's kind, else None."""
+    if kind == "bool":
+        return value if isinstance(value, bool) else None
+    if kind == "number":
+        return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    return value if isinstance(value, str) and ISO_DATE.fullmatch(value) else None
+
+
+def typed_columns(name: str, get: Callable[[Any], Any]) -> list[Column]:
+    """Columns of one type each beside a value column of mixed type (``target_value`` →
+    ``target_number``, ``target_date``, ``target_bool``), for the tools that type a column once."""
+    stem = name.removesuffix("value")
+    return [Column(f"{stem}{suffix}", kind, f"{stem.rstrip('_') or 'the value'} {when}",
+                   get=lambda item, k=suffix, g=get: _typed(k, g(item)))
+            for suffix, (kind, when) in TYPED.items()]
 
 
 def _linked(columns: list[Column], after: str, links: list[Link], tables: dict[str, list[Column]]) -> list[Column]:

@@ -7,13 +7,14 @@ column's.
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 from typing import Any
 
 from .contract import TABLES, Column, Table, with_document
-from .errors import MissingDependencyError
-from .export import write_atomic
+from .errors import MissingDependencyError, OutputError
+from .export import OutputSet, write_atomic
 from .models import SCHEMA_VERSION
 
 
@@ -50,9 +51,14 @@ def data_package(name: str, paths: dict[str, str], batch: bool) -> dict[str, Any
     }
 
 
-def write_data_package(path: Path, name: str, csv_paths: dict[str, Path], batch: bool = False) -> Path:
+def data_package_text(name: str, csv_paths: dict[str, Path], batch: bool = False) -> str:
+    """The ``datapackage.json`` describing the CSV files ``csv_paths`` (by table)."""
     descriptor = data_package(_package_name(name), {table: p.name for table, p in csv_paths.items()}, batch)
-    write_atomic(path, json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n")
+    return json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_data_package(path: Path, name: str, csv_paths: dict[str, Path], batch: bool = False) -> Path:
+    write_atomic(path, data_package_text(name, csv_paths, batch))
     return path
 
 
@@ -64,7 +70,8 @@ def _package_name(name: str) -> str:
 
 # -- Parquet ----------------------------------------------------------------------------------
 
-_ARROW = {"string": "string", "integer": "int64", "number": "float64", "boolean": "bool", "any": "string"}
+_ARROW = {"string": "string", "integer": "int64", "number": "float64", "boolean": "bool", "date": "date32",
+          "any": "string"}
 
 
 def require_parquet(formats: tuple[str, ...]) -> None:
@@ -86,12 +93,17 @@ def write_parquet(path: Path, table: Table, rows: list[dict[str, Any]]) -> Path:
     for column in table.columns:
         kind = _ARROW[column.kind]
         values = [row.get(column.name) for row in rows]
+        if column.kind == "date":
+            values = [None if v is None else datetime.date.fromisoformat(v) for v in values]
         if column.kind == "any":
             values = [None if v is None else (("true" if v else "false") if isinstance(v, bool) else str(v))
                       for v in values]
         arrays.append(pa.array(values, type=pa.type_for_alias(kind)))
         schema.append(pa.field(column.name, pa.type_for_alias(kind)))
-    temporary = path.with_name(f".{path.name}.tmp")
-    pq.write_table(pa.Table.from_arrays(arrays, schema=pa.schema(schema)), temporary)
-    temporary.replace(path)
+    with OutputSet() as outputs:
+        temporary = outputs.temporary(path)
+        try:
+            pq.write_table(pa.Table.from_arrays(arrays, schema=pa.schema(schema)), temporary)
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write output ({exc})") from exc
     return path

@@ -1,8 +1,10 @@
-"""Stage 6, export: JSON and CSV, byte-for-byte deterministic, written atomically."""
+"""Stage 6, export: JSON and CSV, byte-for-byte deterministic; a document's files are written
+together or not at all."""
 
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
@@ -56,20 +58,74 @@ def to_csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> str:
     return buffer.getvalue()
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a killed run never leaves half a file."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def _file_mode() -> int:
+    """The mode of a new file under the process's umask (0644 under 022), as open() would give it."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+class OutputSet:
+    """Files written under temporary names in their folders, then renamed into place together: a
+    killed or failed run leaves no half-written file, and a document's outputs appear all or none.
+
+    Use as a context manager: leaving it normally commits, an exception discards what was staged."""
+
+    def __init__(self) -> None:
+        self._staged: list[tuple[Path, Path]] = []
+
+    def temporary(self, path: Path) -> Path:
+        """A new empty file beside ``path`` to write into; renamed to ``path`` on commit."""
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write output ({exc.strerror or exc})") from exc
+        os.close(fd)
+        self._staged.append((Path(tmp), path))
+        return Path(tmp)
+
+    def write_text(self, path: Path, text: str) -> None:
+        tmp = self.temporary(path)
+        try:
+            with open(tmp, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write output ({exc.strerror})") from exc
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write output ({exc.strerror or exc})") from exc
+
+    def commit(self) -> None:
+        mode = _file_mode()
+        try:
+            for tmp, path in self._staged:  # what would stop a rename, before anything is renamed
+                if path.is_dir():
+                    raise IsADirectoryError(errno.EISDIR, "a folder of that name is in the way")
+                os.chmod(tmp, mode)
+            for tmp, path in self._staged:
+                os.replace(tmp, path)
+        except OSError as exc:
+            self.discard()
+            raise OutputError(f"{path}: cannot write output ({exc.strerror or exc})") from exc
+        self._staged = []
+
+    def discard(self) -> None:
+        for tmp, _ in self._staged:
+            tmp.unlink(missing_ok=True)
+        self._staged = []
+
+    def __enter__(self) -> "OutputSet":
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.discard()
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write one file via a temporary file and a rename."""
+    with OutputSet() as outputs:
+        outputs.write_text(path, text)
 
 
 FORMATS = ("csv", "parquet")
@@ -90,20 +146,22 @@ def write_outputs(extraction: Extraction, directory: Path, stem: str | None = No
                   formats: tuple[str, ...] = ("csv",)) -> dict[str, Path]:
     """Write ``STEM.json`` and the tables: ``STEM.objectives.csv``, ``STEM.indicators.csv``,
     ``STEM.values.csv`` and their ``STEM.datapackage.json`` (csv); the same as Parquet (parquet)."""
-    from .datapackage import write_data_package, write_parquet  # (it builds on this module)
+    from .datapackage import data_package_text, write_parquet  # (it builds on this module)
 
     paths = output_paths(stem or extraction.source.file, directory)
     written = {"json": paths["json"]}
     rows = {table: table_rows(extraction, table) for table in TABLES}
-    if "csv" in formats:
-        for name, table in TABLES.items():
-            write_atomic(paths[name], to_csv(rows[name], table.names))
-            written[name] = paths[name]
-        write_data_package(paths["package"], paths["json"].stem, {name: paths[name] for name in TABLES})
-        written["package"] = paths["package"]
-    if "parquet" in formats:
-        for name, table in TABLES.items():
-            write_parquet(paths[f"{name}_parquet"], table, rows[name])
-            written[f"{name}_parquet"] = paths[f"{name}_parquet"]
-    write_atomic(paths["json"], to_json(extraction))
+    with OutputSet() as outputs:
+        if "csv" in formats:
+            for name, table in TABLES.items():
+                outputs.write_text(paths[name], to_csv(rows[name], table.names))
+                written[name] = paths[name]
+            outputs.write_text(paths["package"], data_package_text(paths["json"].stem,
+                                                                   {name: paths[name] for name in TABLES}))
+            written["package"] = paths["package"]
+        if "parquet" in formats:
+            for name, table in TABLES.items():
+                write_parquet(outputs.temporary(paths[f"{name}_parquet"]), table, rows[name])
+                written[f"{name}_parquet"] = paths[f"{name}_parquet"]
+        outputs.write_text(paths["json"], to_json(extraction))
     return written

@@ -64,13 +64,29 @@ def test_catalog_counts_indicators_by_department_in_one_query(catalog):
 
 def test_catalog_keeps_typed_values_and_provenance(catalog):
     with sqlite3.connect(catalog) as connection:
-        rows = connection.execute("SELECT code, target_value, page, bbox_top FROM indicators i "
-                                  "JOIN documents d USING (document_id) WHERE d.file = 'dup-2022-2024.pdf'").fetchall()
-    expected = {i["code"]: i for i in load_expected("dup-2022-2024")["indicators"]}
-    for code, target, page, top in rows:
-        assert page == expected[code]["page"] and isinstance(top, float)
+        rows = connection.execute("SELECT code, target_value, target_number, target_date, target_bool, page, bbox_top "
+                                  "FROM indicators i JOIN documents d USING (document_id) "
+                                  "WHERE d.file = 'pap-2022-2024.pdf'").fetchall()
+    expected = {i["code"]: i for i in load_expected("pap-2022-2024")["indicators"]}
+    kinds = set()
+    for code, target, number, date, flag, page, top in rows:
+        assert isinstance(page, int) and isinstance(top, float)
         value = expected[code]["target_value"]
-        assert target == (int(value) if isinstance(value, bool) else value)
+        # the mixed column as text, and the value in the one typed column of its type
+        assert target == (None if value is None else ("true" if value else "false") if isinstance(value, bool)
+                          else str(value))
+        if isinstance(value, bool):
+            kinds.add("bool")
+            assert (number, date, flag) == (None, None, int(value))
+        elif isinstance(value, (int, float)):
+            kinds.add("number")
+            assert (number, date, flag) == (value, None, None)
+        elif value is not None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            kinds.add("date")
+            assert (number, date, flag) == (None, value, None)
+        else:
+            assert (number, date, flag) == (None, None, None)
+    assert kinds == {"number", "date"}  # (the sample has no yes/no target: see test_duckdb)
 
 
 def test_documents_lists_the_ids_that_compare_takes(catalog, tmp_path):
@@ -188,10 +204,14 @@ def test_parquet_reads_back_typed_and_equal_to_the_csv(batch_out):
         assert str(parquet.schema.field(integer).type) == "int64"
         if table != "values":
             assert str(parquet.schema.field(number).type) == "double"
+        typed = ("number", "date", "bool") if table == "values" else ("target_number", "target_date", "target_bool")
+        if table != "objectives":
+            assert [str(parquet.schema.field(name).type) for name in typed] == ["double", "date32[day]", "bool"]
         as_text = [{k: "" if v is None else (str(v).lower() if isinstance(v, bool) else str(v)) for k, v in row.items()}
                    for row in parquet.to_pylist()]
         for row in as_text + csv_rows:  # floats: same number, maybe written differently
-            for key in ("bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "weight"):
+            for key in ("bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "weight", "target_number", "actual_number",
+                        "number"):
                 if row.get(key):
                     row[key] = round(float(row[key]), 2)
         assert as_text == csv_rows
