@@ -14,7 +14,7 @@ from typing import Any
 
 from .contract import TABLES, Column, Table, with_document
 from .errors import MissingDependencyError, OutputError
-from .export import OutputSet, write_atomic
+from .export import CSV_DIALECTS, CsvDialect, OutputSet, write_atomic
 from .models import SCHEMA_VERSION
 
 
@@ -51,9 +51,19 @@ def data_package(name: str, paths: dict[str, str], batch: bool) -> dict[str, Any
     }
 
 
-def data_package_text(name: str, csv_paths: dict[str, Path], batch: bool = False) -> str:
+def data_package_text(name: str, csv_paths: dict[str, Path], batch: bool = False,
+                      dialect: CsvDialect = CSV_DIALECTS["standard"]) -> str:
     """The ``datapackage.json`` describing the CSV files ``csv_paths`` (by table)."""
     descriptor = data_package(_package_name(name), {table: p.name for table, p in csv_paths.items()}, batch)
+    if dialect.name != "standard":
+        for resource in descriptor["resources"]:
+            resource["dialect"] = {"delimiter": dialect.delimiter}
+            resource["encoding"] = "utf-8-sig" if dialect.bom else "utf-8"
+            for column in resource["schema"]["fields"]:
+                if column["type"] == "number":
+                    column["decimalChar"] = dialect.decimal
+                if column["type"] == "boolean":
+                    column["trueValues"], column["falseValues"] = [dialect.true], [dialect.false]
     return json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
 
 

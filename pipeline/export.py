@@ -9,6 +9,7 @@ import io
 import json
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -41,20 +42,44 @@ def value_rows(extraction: Extraction) -> list[dict[str, Any]]:
     return table_rows(extraction, "values")
 
 
-def _cell(value: Any) -> str:
+@dataclass(frozen=True, slots=True)
+class CsvDialect:
+    """How the CSV files are written: for programs (the default) or for a spreadsheet's locale."""
+
+    name: str
+    delimiter: str = ","
+    bom: bool = False               # a UTF-8 byte-order mark, which Excel needs to read UTF-8
+    decimal: str = "."
+    true: str = "true"
+    false: str = "false"
+
+
+CSV_DIALECTS = {
+    "standard": CsvDialect("standard"),
+    # Excel and LibreOffice Calc in an Italian locale: ';' between fields, decimal comma, VERO/FALSO
+    "excel-it": CsvDialect("excel-it", delimiter=";", bom=True, decimal=",", true="VERO", false="FALSO"),
+}
+
+
+def _cell(value: Any, dialect: CsvDialect) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return dialect.true if value else dialect.false
+    if isinstance(value, float) and dialect.decimal != ".":
+        return repr(value).replace(".", dialect.decimal)
     return str(value)
 
 
-def to_csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> str:
+def to_csv(rows: Iterable[dict[str, Any]], columns: list[str], dialect: CsvDialect | str = "standard") -> str:
+    dialect = CSV_DIALECTS[dialect] if isinstance(dialect, str) else dialect
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    if dialect.bom:
+        buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\n", delimiter=dialect.delimiter)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in columns])
+        writer.writerow([_cell(row.get(column), dialect) for column in columns])
     return buffer.getvalue()
 
 
@@ -128,14 +153,15 @@ def write_atomic(path: Path, text: str) -> None:
         outputs.write_text(path, text)
 
 
-FORMATS = ("csv", "parquet")
+FORMATS = ("csv", "parquet", "xlsx")
 
 
 def output_paths(name: str, directory: Path) -> dict[str, Path]:
     """Output files for a PDF name (or an output stem) in ``directory``: ``json``, ``package`` and,
     for each table, ``TABLE`` (its CSV) and ``TABLE_parquet``."""
     stem = Path(name).stem if name.lower().endswith(".pdf") else name
-    paths = {"json": directory / f"{stem}.json", "package": directory / f"{stem}.datapackage.json"}
+    paths = {"json": directory / f"{stem}.json", "package": directory / f"{stem}.datapackage.json",
+             "xlsx": directory / f"{stem}.xlsx"}
     for table in TABLES:
         paths[table] = directory / f"{stem}.{table}.csv"
         paths[f"{table}_parquet"] = directory / f"{stem}.{table}.parquet"
@@ -143,10 +169,12 @@ def output_paths(name: str, directory: Path) -> dict[str, Path]:
 
 
 def write_outputs(extraction: Extraction, directory: Path, stem: str | None = None,
-                  formats: tuple[str, ...] = ("csv",)) -> dict[str, Path]:
+                  formats: tuple[str, ...] = ("csv",), csv_dialect: str = "standard") -> dict[str, Path]:
     """Write ``STEM.json`` and the tables: ``STEM.objectives.csv``, ``STEM.indicators.csv``,
-    ``STEM.values.csv`` and their ``STEM.datapackage.json`` (csv); the same as Parquet (parquet)."""
-    from .datapackage import data_package_text, write_parquet  # (it builds on this module)
+    ``STEM.values.csv`` and their ``STEM.datapackage.json`` (csv, in ``csv_dialect``); the same as
+    Parquet (parquet); the workbook ``STEM.xlsx`` (xlsx)."""
+    from .datapackage import data_package_text, write_parquet  # (they build on this module)
+    from .workbook import workbook_bytes
 
     paths = output_paths(stem or extraction.source.file, directory)
     written = {"json": paths["json"]}
@@ -154,14 +182,18 @@ def write_outputs(extraction: Extraction, directory: Path, stem: str | None = No
     with OutputSet() as outputs:
         if "csv" in formats:
             for name, table in TABLES.items():
-                outputs.write_text(paths[name], to_csv(rows[name], table.names))
+                outputs.write_text(paths[name], to_csv(rows[name], table.names, csv_dialect))
                 written[name] = paths[name]
             outputs.write_text(paths["package"], data_package_text(paths["json"].stem,
-                                                                   {name: paths[name] for name in TABLES}))
+                                                                   {name: paths[name] for name in TABLES},
+                                                                   dialect=CSV_DIALECTS[csv_dialect]))
             written["package"] = paths["package"]
         if "parquet" in formats:
             for name, table in TABLES.items():
                 write_parquet(outputs.temporary(paths[f"{name}_parquet"]), table, rows[name])
                 written[f"{name}_parquet"] = paths[f"{name}_parquet"]
+        if "xlsx" in formats:
+            outputs.temporary(paths["xlsx"]).write_bytes(workbook_bytes({paths["json"].stem: extraction}))
+            written["xlsx"] = paths["xlsx"]
         outputs.write_text(paths["json"], to_json(extraction))
     return written
