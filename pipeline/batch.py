@@ -5,30 +5,43 @@ cluster) and writes the same outputs as ``extract``; the parent keeps ``manifest
 ``manifest.json`` (one row per file: status, error, counts, seconds) and, at the end, the combined
 ``objectives.csv`` and ``indicators.csv`` with a ``document`` column.
 
-A rerun skips every file whose content hash, rules version, program version and options are
-those of its row in the previous manifest (or of its JSON output), unless ``force``.
+Every row a worker sends back is first appended to ``journal.jsonl`` (see ``journal.py``), so a
+run killed without warning loses nothing it finished. A rerun skips every file whose content hash,
+rules version, program version and options are those of its row in the previous manifest or
+journal, unless ``force``; a failure that may go right next time (``RETRIED_KINDS``: a timeout, a
+worker that died, memory or disk trouble) is tried again, any other only with ``retry_failed``.
+
+File names that are not UTF-8 (Python carries their bytes as lone surrogates) are written in the
+manifest, and their outputs named, with each such byte as ``\\xHH`` (see ``printable``).
 """
 
 from __future__ import annotations
 
 import csv
+import ctypes
 import glob
 import hashlib
 import io
 import json
 import multiprocessing
+import os
+import signal
+import sys
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from . import __version__
 from .catalog import Catalog
 from .datapackage import require_parquet, write_data_package, write_parquet
-from .errors import InputNotFoundError, PlanExtractError, TimeoutError_
+from .errors import InputNotFoundError, OutputError, PlanExtractError, TimeoutError_
 from .contract import TABLES, table_rows, with_document
 from .export import to_csv, write_atomic
+from .journal import Journal, read_journal
 from .models import Extraction
 from .parse import sha256_of
 from .rules import RuleSet, load_rules
@@ -36,6 +49,11 @@ from .rules import RuleSet, load_rules
 MANIFEST_COLUMNS = ["file", "output", "sha256", "status", "error_kind", "message", "pages", "objectives",
                     "indicators", "warnings", "seconds", "action", "program_version", "rules_version", "options"]
 READING_WARNINGS = {"unknown_template", "no_text_layer", "orphan_table", "unreadable_row"}
+WORKER_DIED = "worker_died"
+OUT_OF_MEMORY = "out_of_memory"
+RETRIED_KINDS = frozenset({TimeoutError_.kind, WORKER_DIED, OUT_OF_MEMORY, OutputError.kind})
+"""Failures that say more about the machine at the time than about the file: a rerun tries them again."""
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 @dataclass(frozen=True)
@@ -104,14 +122,26 @@ def collect_inputs(inputs: Iterable[str]) -> list[Path]:
     return sorted(found.values(), key=lambda p: str(p))
 
 
+def printable(text: str) -> str:
+    """``text`` safe to write as UTF-8: each byte of a file name that is not UTF-8 (which Python
+    carries as a lone surrogate, "surrogateescape") becomes the four characters ``\\xHH``."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate that does not stand for a byte
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def output_stems(paths: list[Path]) -> dict[Path, str]:
-    """One output name per input: the file's stem, with a short hash of its path where stems collide."""
+    """One output name per input: the file's stem (``printable``), with a short hash of its path
+    where stems collide."""
     stems: dict[Path, str] = {}
     taken: set[str] = set()
     for path in paths:
-        stem = path.stem
-        if stem in taken:
-            stem = f"{stem}-{hashlib.sha256(str(path).encode()).hexdigest()[:8]}"
+        stem = printable(path.stem)
+        salt = 0
+        while stem in taken:
+            digest = hashlib.sha256(os.fsencode(path) + (b"#%d" % salt if salt else b"")).hexdigest()[:8]
+            stem, salt = f"{printable(path.stem)}-{digest}", salt + 1
         taken.add(stem)
         stems[path] = stem
     return stems
@@ -128,7 +158,7 @@ def process(task: Task, settings: Settings) -> Row:
     from .export import write_outputs
 
     started = time.perf_counter()
-    row = Row(file=task.path, output=task.output, options=settings.fingerprint)
+    row = Row(file=printable(task.path), output=task.output, options=settings.fingerprint)
     try:
         rules = _RULES_CACHE.get(settings.rules_dir)
         if rules is None:
@@ -139,13 +169,16 @@ def process(task: Task, settings: Settings) -> Row:
         result = run_pipeline(path, rules, password=settings.password, backend=settings.backend,
                               max_pages=settings.max_pages)
         extraction = result.extraction
+        extraction.source.file = printable(extraction.source.file)
         write_outputs(extraction, Path(settings.out_dir), task.output, settings.formats)
         _fill(row, extraction)
     except PlanExtractError as error:
-        row.status, row.error_kind, row.message = "failed", error.kind, str(error)
+        row.status, row.error_kind, row.message = "failed", error.kind, printable(str(error))
+    except MemoryError:
+        row.status, row.error_kind, row.message = "failed", OUT_OF_MEMORY, f"{row.file}: ran out of memory"
     except Exception as error:  # noqa: BLE001 (a bug must not stop the batch: it is reported)
         row.status, row.error_kind = "failed", "internal"
-        row.message = f"{task.path}: internal error: {type(error).__name__}: {error}"
+        row.message = printable(f"{row.file}: internal error: {type(error).__name__}: {error}")
     row.seconds = round(time.perf_counter() - started, 3)
     return row
 
@@ -173,8 +206,27 @@ def _warm_up(settings: Settings) -> None:
     DepartmentMatcher(rules.departments)
 
 
-def _worker_main(connection: Connection, settings: Settings) -> None:
+def _die_with_parent(parent: int) -> None:
+    """A worker must not outlive its batch (a ``kill -9`` of the parent would leave it writing): on
+    Linux the kernel kills it when the parent dies; everywhere, a thread watches the parent's pid."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass  # the watching thread is enough
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="watch-parent").start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:  # once the parent is gone, the worker belongs to another process
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _worker_main(connection: Connection, settings: Settings, parent: int) -> None:
     """A local worker: warms up, says it is ready, then tasks in, rows out, until told to stop (None)."""
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops the workers
     try:
         try:
             _warm_up(settings)
@@ -198,18 +250,20 @@ class LocalPool:
         self.settings = settings
         self.context = multiprocessing.get_context("spawn")  # no inherited state, same on every OS
         self.ready: set[int] = set()
+        self.busy: dict[int, tuple[Task, float]] = {}  # worker index -> its task, when it started
         self.workers = [self._start() for _ in range(max(1, workers))]
 
     def _start(self) -> tuple[multiprocessing.Process, Connection]:
         parent, child = self.context.Pipe()
-        process_ = self.context.Process(target=_worker_main, args=(child, self.settings), daemon=True)
+        process_ = self.context.Process(target=_worker_main, args=(child, self.settings, os.getpid()),
+                                        daemon=True)
         process_.start()
         child.close()
         return process_, parent
 
     def run(self, tasks: list[Task]) -> Iterator[Row]:
         pending = list(reversed(tasks))
-        busy: dict[int, tuple[Task, float]] = {}
+        busy = self.busy
         timeout = self.settings.timeout
         while pending or busy:
             for index, (_, connection) in enumerate(self.workers):
@@ -223,10 +277,12 @@ class LocalPool:
                 try:
                     message = self.workers[index][1].recv()
                 except (EOFError, OSError):  # the worker died (out of memory, a crash in a library)
+                    how = _how_it_died(self.workers[index][0])
                     self._replace(index)
                     if index in busy:
-                        task, _ = busy.pop(index)
-                        yield _failed(task, self.settings, "internal", f"{task.path}: the worker process died")
+                        task, started = busy.pop(index)
+                        yield _failed(task, self.settings, WORKER_DIED, f"{printable(task.path)}: {how}",
+                                      seconds=round(time.monotonic() - started, 3))
                     continue
                 if message == "ready":
                     self.ready.add(index)
@@ -237,7 +293,7 @@ class LocalPool:
                 if timeout and time.monotonic() - started > timeout:
                     busy.pop(index)
                     self._replace(index)
-                    message = f"{task.path}: took longer than {timeout:g} s (--timeout); stopped"
+                    message = f"{printable(task.path)}: took longer than {timeout:g} s (--timeout); stopped"
                     yield _failed(task, self.settings, TimeoutError_.kind, message, seconds=timeout)
 
     def _replace(self, index: int) -> None:
@@ -249,16 +305,36 @@ class LocalPool:
         self.workers[index] = self._start()
 
     def close(self) -> None:
-        for process_, connection in self.workers:
+        """Idle workers stop when told; busy ones (after an interrupt) are killed."""
+        for index, (process_, connection) in enumerate(self.workers):
             try:
                 connection.send(None)
             except (OSError, ValueError):
                 pass
+            if index in self.busy:
+                process_.kill()
+        deadline = time.monotonic() + 2
         for process_, connection in self.workers:
-            process_.join(timeout=2)
+            process_.join(timeout=max(0.0, deadline - time.monotonic()))
             if process_.is_alive():
                 process_.kill()
+                process_.join()
             connection.close()
+
+
+def _how_it_died(process_: multiprocessing.Process) -> str:
+    process_.join(timeout=1)
+    code = process_.exitcode
+    if code is None:
+        return "the worker process stopped answering"
+    if code >= 0:
+        return f"the worker process died (exit code {code})"
+    try:
+        name = signal.Signals(-code).name
+    except ValueError:
+        name = f"signal {-code}"
+    hint = ", e.g. by the kernel when memory runs out" if -code == signal.SIGKILL else ""
+    return f"the worker process was killed by {name}{hint}"
 
 
 class DaskPool:
@@ -289,13 +365,13 @@ class DaskPool:
                     yield future.result()
                 elif future.status in {"error", "cancelled"}:
                     del remaining[future]
-                    yield _failed(task, self.settings, "internal", f"{task.path}: the Dask task failed "
-                                  f"({future.status})")
+                    yield _failed(task, self.settings, WORKER_DIED, f"{printable(task.path)}: the Dask task "
+                                  f"failed ({future.status})")
                 elif timeout and time.monotonic() > deadlines[future]:
                     del remaining[future]
                     self.client.cancel(future)
                     yield _failed(task, self.settings, TimeoutError_.kind,
-                                  f"{task.path}: took longer than {timeout:g} s (--timeout); cancelled",
+                                  f"{printable(task.path)}: took longer than {timeout:g} s (--timeout); cancelled",
                                   seconds=timeout)
             time.sleep(0.05)
 
@@ -305,7 +381,7 @@ class DaskPool:
 
 def _failed(task: Task, settings: Settings, kind: str, message: str, seconds: float = 0.0) -> Row:
     path = Path(task.path)
-    return Row(file=task.path, output=task.output, sha256=sha256_of(path) if path.is_file() else "",
+    return Row(file=printable(task.path), output=task.output, sha256=sha256_of(path) if path.is_file() else "",
                status="failed", error_kind=kind, message=message, seconds=seconds, options=settings.fingerprint)
 
 
@@ -320,69 +396,138 @@ class BatchReport:
 
 def run_batch(inputs: Iterable[str], out_dir: Path | str, workers: int | None = None, force: bool = False,
               scheduler: str | None = None, progress: Callable[[Row, int, int], None] | None = None,
-              db: Path | str | None = None, **options) -> BatchReport:
-    """Extract every PDF of ``inputs`` into ``out_dir``; see the module docstring."""
+              db: Path | str | None = None, retry_failed: bool = False, **options: Any) -> BatchReport:
+    """Extract every PDF of ``inputs`` into ``out_dir``; see the module docstring. SIGTERM
+    interrupts the run as Ctrl-C does (``BatchReport.interrupted``)."""
     require_parquet(options.get("formats", ()))
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     settings = Settings(out_dir=str(out), **options)
-    rules = load_rules(settings.rules_dir)  # fail early (and once) on bad rules
-    paths = collect_inputs(inputs)
-    stems = output_stems(paths)
-    previous = {row.file: row for row in read_manifest(out)}
-    rows: dict[str, Row] = {}
-    tasks: list[Task] = []
-    for path in paths:
-        reused = None if force else _still_valid(previous.get(str(path)), path, out, settings, rules.version)
-        if reused is not None:
-            reused.action = "reused"
-            rows[str(path)] = reused
-        else:
-            tasks.append(Task(str(path), stems[path]))
-    total = len(paths)
-    done = len(rows)
-    interrupted = False
-    pool = None
-    last_checkpoint = time.monotonic()
-    try:
-        if tasks:
-            workers = workers or multiprocessing.cpu_count()
-            pool = DaskPool(scheduler, settings) if scheduler else LocalPool(min(workers, len(tasks)), settings)
-            for row in pool.run(tasks):
-                row.rules_version = row.rules_version or rules.version  # rows made for killed tasks
-                rows[row.file] = row
-                done += 1
-                if progress:
-                    progress(row, done, total)
-                if time.monotonic() - last_checkpoint > 5:  # a killed run still leaves a manifest
-                    write_manifest(out, _ordered(rows, paths))
-                    last_checkpoint = time.monotonic()
-    except KeyboardInterrupt:
-        interrupted = True
-    finally:
-        if pool is not None:
-            pool.close()
-    for path in paths:
-        rows.setdefault(str(path), Row(file=str(path), output=stems[path], status="not_done",
-                                       message="interrupted before this file was done", action=""))
-    ordered = _ordered(rows, paths)
-    write_manifest(out, ordered)
-    write_combined(out, ordered, settings.formats)
-    if db is not None:
-        catalog_documents(out, ordered, db)
+    with _sigterm_as_interrupt():
+        rules = load_rules(settings.rules_dir)  # fail early (and once) on bad rules
+        paths = collect_inputs(inputs)
+        stems = output_stems(paths)
+        journal = _open_output(out)
+        try:
+            rows, tasks = _plan(paths, stems, out, settings, rules.version, force, retry_failed)
+            interrupted = _extract(tasks, rows, len(paths), rules.version, journal,
+                                   _pool_factory(settings, workers, scheduler), progress)
+            for path in paths:
+                rows.setdefault(stems[path], Row(file=printable(str(path)), output=stems[path], status="not_done",
+                                                 message="interrupted before this file was done", action=""))
+            ordered = [rows[stems[path]] for path in paths]
+            write_manifest(out, ordered)
+            journal.remove()  # every row it holds is in the manifest now
+        finally:
+            journal.close()
+        write_combined(out, ordered, settings.formats)
+        if db is not None:
+            catalog_documents(out, ordered, db)
     counts: dict[str, int] = {}
     for row in ordered:
         counts[row.status] = counts.get(row.status, 0) + 1
     return BatchReport(rows=ordered, interrupted=interrupted, counts=counts)
 
 
-def _ordered(rows: dict[str, Row], paths: list[Path]) -> list[Row]:
-    return [rows[str(p)] for p in paths if str(p) in rows]
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (``kill``, systemd, ``docker stop``) stops the batch as Ctrl-C does, so the manifest
+    is written; a second SIGTERM ends the process at once (the journal keeps what was finished)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set signal handlers
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
 
-def _still_valid(row: Row | None, path: Path, out: Path, settings: Settings, rules_version: str) -> Row | None:
-    """The previous row, if the file, the program, the rules and the options are all unchanged."""
+def _open_output(out: Path) -> Journal:
+    """The output folder, made if need be, and its journal; an ``OutputError`` (exit 9) naming the
+    folder when it is a file or cannot be made or written to."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{printable(str(out))}: cannot write output (not a folder)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{printable(str(out))}: cannot write output ({exc.strerror})") from exc
+    return Journal(out)
+
+
+def _plan(paths: list[Path], stems: dict[Path, str], out: Path, settings: Settings, rules_version: str,
+          force: bool, retry_failed: bool) -> tuple[dict[str, Row], list[Task]]:
+    """The rows reused from earlier runs (by output stem) and the tasks for the other files."""
+    previous = {} if force else _previous_rows(out)
+    rows: dict[str, Row] = {}
+    tasks: list[Task] = []
+    for path in paths:
+        row = _still_valid(previous.get(printable(str(path))), path, out, settings, rules_version, retry_failed)
+        if row is not None:
+            row.action = "reused"
+            rows[stems[path]] = row
+        else:
+            tasks.append(Task(str(path), stems[path]))
+    return rows, tasks
+
+
+def _previous_rows(out: Path) -> dict[str, Row]:
+    """The rows of earlier runs by file: the manifest's, then the journal's (a later line wins)."""
+    previous = {row.file: row for row in read_manifest(out)}
+    for item in read_journal(out):
+        try:
+            row = Row(**item)
+        except TypeError:
+            continue  # not a row of this program version
+        previous[row.file] = row
+    return previous
+
+
+Pool = LocalPool | DaskPool
+
+
+def _pool_factory(settings: Settings, workers: int | None, scheduler: str | None) -> Callable[[int], Pool]:
+    """Makes the pool for a number of tasks (no more local workers than tasks)."""
+    def make(tasks: int) -> Pool:
+        if scheduler:
+            return DaskPool(scheduler, settings)
+        return LocalPool(min(workers or multiprocessing.cpu_count(), tasks), settings)
+    return make
+
+
+def _extract(tasks: list[Task], rows: dict[str, Row], total: int, rules_version: str, journal: Journal,
+             make_pool: Callable[[int], Pool], progress: Callable[[Row, int, int], None] | None) -> bool:
+    """Run the tasks into ``rows`` (by output stem), each row journaled as it comes; True when interrupted."""
+    if not tasks:
+        return False
+    pool = None
+    try:
+        pool = make_pool(len(tasks))
+        for row in pool.run(tasks):
+            row.rules_version = row.rules_version or rules_version  # rows made for killed tasks
+            rows[row.output] = row
+            journal.append(asdict(row))
+            if progress:
+                progress(row, len(rows), total)
+    except KeyboardInterrupt:
+        return True
+    finally:
+        if pool is not None:
+            pool.close()
+    return False
+
+
+def _still_valid(row: Row | None, path: Path, out: Path, settings: Settings, rules_version: str,
+                 retry_failed: bool = False) -> Row | None:
+    """The previous row, if the file, the program, the rules and the options are all unchanged and
+    it is not a failure to try again."""
     if row is None or row.status not in {"ok", "partial", "failed"}:
+        return None
+    if row.status == "failed" and (retry_failed or row.error_kind in RETRIED_KINDS):
         return None
     if (row.program_version, row.rules_version, row.options) != (__version__, rules_version, settings.fingerprint):
         return None

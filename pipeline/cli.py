@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Any, Callable, TypeVar
 
 import click
 
 from . import __version__
-from .errors import EXIT_CODES, PlanExtractError
+from .errors import EXIT_CODES, OutputError, PlanExtractError
 from .rules import load_rules
 
 BACKEND_CHOICE = click.Choice(["pdfium", "pdfplumber"])
-FORMAT_CHOICE = click.Choice(["csv", "parquet"])
+FORMAT_CHOICE = click.Choice(["csv", "parquet", "xlsx"])
+DIALECT_CHOICE = click.Choice(["standard", "excel-it"])
 T = TypeVar("T")
 
 
@@ -30,6 +32,17 @@ def _report(error: BaseException, debug: bool, subject: object = "") -> int:
     click.echo(f"error: {where}internal error: {type(error).__name__}: {error} "
                "(rerun with --debug for details)", err=True)
     return 1
+
+
+def _emit(text: str) -> None:
+    """Write ``text`` to standard output; a full or closed stdout is an output error (exit 9)."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as exc:
+        # nothing more can go to this stdout, not even at exit: point it at /dev/null
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise OutputError(f"standard output: cannot write ({exc.strerror or exc})") from exc
 
 
 def _guard(action: Callable[[], T], debug: bool) -> T:
@@ -61,12 +74,15 @@ def main() -> None:
 @click.option("--max-pages", type=click.IntRange(min=1), default=None, help="refuse files with more pages")
 @click.option("--format", "formats", type=FORMAT_CHOICE, multiple=True, default=("csv",), show_default=True,
               help="tables to write besides the JSON (repeat for both)")
+@click.option("--csv-dialect", type=DIALECT_CHOICE, default="standard", show_default=True,
+              help="standard: comma, UTF-8, decimal point (for programs); excel-it: ';', UTF-8 with BOM, decimal "
+                   "comma, VERO/FALSO (Excel or Calc in an Italian locale)")
 @click.option("--db", type=click.Path(path_type=Path), default=None, help="also store into this SQLite catalog")
 @click.option("--debug", is_flag=True, help="show tracebacks")
 def extract(pdfs: tuple[Path, ...], output: str, rules_dir: Path | None, password: str, backend: str,
-            max_pages: int | None, formats: tuple[str, ...], db: Path | None, debug: bool) -> None:
-    """Extract PDFS into OUTPUT/STEM.json, STEM.objectives.csv, STEM.indicators.csv and
-    STEM.datapackage.json (with --format parquet: STEM.objectives.parquet, STEM.indicators.parquet).
+            max_pages: int | None, formats: tuple[str, ...], csv_dialect: str, db: Path | None, debug: bool) -> None:
+    """Extract PDFS into OUTPUT/STEM.json, STEM.objectives.csv, STEM.indicators.csv, STEM.values.csv
+    and STEM.datapackage.json (--format parquet: the tables as Parquet; --format xlsx: STEM.xlsx).
 
     \b
     Exit codes: 0 ok, 1 internal error, 2 usage, 3 file not found, 4 not a PDF,
@@ -87,9 +103,10 @@ def extract(pdfs: tuple[Path, ...], output: str, rules_dir: Path | None, passwor
     for pdf in pdfs:
         try:
             extraction = run_extract(pdf, rules, password=password, backend=backend, max_pages=max_pages)
-            paths = deliver(extraction, None if output == "-" else output, formats=formats, db=db)
+            paths = deliver(extraction, None if output == "-" else output, formats=formats, db=db,
+                            csv_dialect=csv_dialect)
             if output == "-":
-                click.echo(to_json(extraction), nl=False)
+                _emit(to_json(extraction))
             else:
                 click.echo(f"{pdf}: {extraction.document.kind}, {len(extraction.objectives)} objectives, "
                            f"{len(extraction.indicators)} indicators, {len(extraction.warnings)} warnings "
@@ -110,6 +127,9 @@ def extract(pdfs: tuple[Path, ...], output: str, rules_dir: Path | None, passwor
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=None, help="seconds allowed per file")
 @click.option("--max-pages", type=click.IntRange(min=1), default=None, help="refuse files with more pages")
 @click.option("--force", is_flag=True, help="redo files already done with the same program, rules and options")
+@click.option("--retry-failed", is_flag=True,
+              help="also retry files that failed for a reason of their own (not a PDF, encrypted, corrupt, ...); "
+                   "timeouts, dead workers and output errors are always retried")
 @click.option("--scheduler", default=None, help="run on a Dask cluster, e.g. tcp://HOST:8786")
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None, help="rules directory")
 @click.option("--password", default="", help="password for encrypted PDFs")
@@ -119,22 +139,25 @@ def extract(pdfs: tuple[Path, ...], output: str, rules_dir: Path | None, passwor
 @click.option("--db", type=click.Path(path_type=Path), default=None, help="also store into this SQLite catalog")
 @click.option("--debug", is_flag=True, help="show tracebacks")
 def batch(inputs: tuple[str, ...], output: Path, workers: int | None, timeout: float | None, max_pages: int | None,
-          force: bool, scheduler: str | None, rules_dir: Path | None, password: str, backend: str,
+          force: bool, retry_failed: bool, scheduler: str | None, rules_dir: Path | None, password: str, backend: str,
           formats: tuple[str, ...], db: Path | None, debug: bool) -> None:
     """Extract every PDF of INPUTS (files, folders searched recursively, glob patterns) into OUTPUT.
 
     \b
     Per file the outputs of `extract`; plus OUTPUT/manifest.csv and manifest.json (one row per file:
     status ok/partial/failed, error, counts, seconds) and the combined OUTPUT/objectives.csv and
-    OUTPUT/indicators.csv with a `document` column. A rerun skips what is already done.
-    Exit codes: 0 every file extracted, 14 some files failed (see the manifest), 130 interrupted.
+    OUTPUT/indicators.csv with a `document` column. A rerun skips what is already done (also after a
+    kill: OUTPUT/journal.jsonl records each finished file) and retries timeouts and dead workers.
+    Exit codes: 0 every file extracted, 9 OUTPUT cannot be written, 14 some files failed (see the
+    manifest), 130 interrupted (Ctrl-C or SIGTERM).
     """
     from .batch import run_batch
     from .progress import BatchProgress
 
     def action() -> None:
         with BatchProgress() as progress:
-            report = run_batch(inputs, output, workers=workers, force=force, scheduler=scheduler,
+            report = run_batch(inputs, output, workers=workers, force=force, retry_failed=retry_failed,
+                               scheduler=scheduler,
                                progress=progress.update, db=db, rules_dir=str(rules_dir) if rules_dir else None,
                                backend=backend, password=password, max_pages=max_pages, timeout=timeout,
                                formats=tuple(sorted(set(formats))))
@@ -167,7 +190,30 @@ def explain(pdf: Path, rules_dir: Path | None, password: str, blocks: bool, debu
             start = lines.index("Blocks (page, position, what):")
             end = next(i for i, line in enumerate(lines) if line.startswith("Result:"))
             lines = lines[:start] + lines[end:]
-        click.echo("\n".join(lines))
+        _emit("\n".join(lines) + "\n")
+
+    _guard(action, debug)
+
+
+@main.command()
+@click.argument("pdf", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output", default="output", show_default=True, type=click.Path(path_type=Path),
+              help="directory for STEM.review.html")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None, help="rules directory")
+@click.option("--password", default="", help="password of an encrypted PDF")
+@click.option("--backend", type=BACKEND_CHOICE, default="pdfium", show_default=True)
+@click.option("--debug", is_flag=True, help="show tracebacks")
+def review(pdf: Path, output: Path, rules_dir: Path | None, password: str, backend: str, debug: bool) -> None:
+    """Write OUTPUT/STEM.review.html: the pages of PDF with every objective and indicator drawn
+    where it was read, the extracted rows beside them (click a row to see its box) and the warnings."""
+    from .api import extract as run_extract
+    from .review import write_review
+
+    def action() -> None:
+        extraction = run_extract(pdf, load_rules(rules_dir), password=password, backend=backend)
+        path = write_review(extraction, pdf, output, password)
+        click.echo(f"{pdf}: {len(extraction.objectives)} objectives, {len(extraction.indicators)} indicators "
+                   f"-> {path}", err=True)
 
     _guard(action, debug)
 
@@ -181,9 +227,11 @@ def explain(pdf: Path, rules_dir: Path | None, password: str, blocks: bool, debu
               help="catalog: OLD and NEW may then be document ids (or their first characters)")
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None, help="rules directory")
 @click.option("--backend", type=BACKEND_CHOICE, default="pdfium", show_default=True)
+@click.option("--lang", type=click.Choice(["it", "en"]), default="it", show_default=True,
+              help="language of the report and of the summary")
 @click.option("--debug", is_flag=True, help="show tracebacks")
 def compare(old: str, new: str, output: Path, db: Path | None, rules_dir: Path | None, backend: str,
-            debug: bool) -> None:
+            lang: str, debug: bool) -> None:
     """What changed from the OLD plan to the NEW one (each a PDF, an extraction JSON or a catalog id).
 
     Objectives and indicators added, removed and renumbered, and every field that changed, in
@@ -193,18 +241,23 @@ def compare(old: str, new: str, output: Path, db: Path | None, rules_dir: Path |
     from rich.table import Table
 
     from .api import compare as run_compare
+    from .report import KINDS, LABELS, document_mismatches
 
     def action() -> None:
-        comparison = run_compare(old, new, rules=load_rules(rules_dir), db=db, out_dir=output, backend=backend)
+        comparison = run_compare(old, new, rules=load_rules(rules_dir), db=db, out_dir=output, backend=backend,
+                                 lang=lang)
+        words = LABELS[lang]
+        for line in document_mismatches(comparison, lang):
+            click.echo(f"warning: {line}", err=True)
         table = Table(title=f"{old} → {new}")
         table.add_column("")
-        kinds = ("added", "removed", "renumbered", "changed")
-        for kind in kinds:
-            table.add_column(kind, justify="right")
+        for kind in KINDS:
+            table.add_column(words[kind], justify="right")
         for group, counts in comparison.counts().items():
-            table.add_row(group, *(str(counts.get(kind, 0)) for kind in kinds))
+            table.add_row(words[group], *(str(counts.get(kind, 0)) for kind in KINDS))
         Console(stderr=True).print(table)
-        click.echo(f"{len(comparison.changes)} changes -> {output / 'report.html'}", err=True)
+        click.echo(f"{len(comparison.changes)} {'modifiche' if lang == 'it' else 'changes'} -> "
+                   f"{output / 'report.html'}", err=True)
 
     _guard(action, debug)
 
@@ -217,12 +270,15 @@ def documents(db: Path) -> None:
 
     def action() -> None:
         with Catalog(db) as catalog:
-            for row in catalog.documents():
-                period = f"{row['period_from'] or ''}-{row['period_to'] or ''}"
-                click.echo(f"{row['document_id'][:12]}  {row['kind']:7}  {period:9}  {row['objectives']:5} obj "
-                           f"{row['indicators']:6} ind  {row['file']}  {row['title'] or ''}")
+            _emit("".join(_document_line(row) for row in catalog.documents()))
 
     _guard(action, False)
+
+
+def _document_line(row: Any) -> str:
+    period = f"{row['period_from'] or ''}-{row['period_to'] or ''}"
+    return (f"{row['document_id'][:12]}  {row['kind']:7}  {period:9}  {row['objectives']:5} obj "
+            f"{row['indicators']:6} ind  {row['file']}  {row['title'] or ''}\n")
 
 
 @main.command()
@@ -230,11 +286,11 @@ def schema() -> None:
     """Print the JSON Schema of the extraction output."""
     from .models import json_schema
 
-    click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    _guard(lambda: _emit(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"), False)
 
 
 @main.command("exit-codes")
 def exit_codes() -> None:
     """List the exit codes and the problems they stand for."""
-    for kind, code in sorted(EXIT_CODES.items(), key=lambda item: item[1]):
-        click.echo(f"{code}\t{kind}")
+    lines = [f"{code}\t{kind}\n" for kind, code in sorted(EXIT_CODES.items(), key=lambda item: item[1])]
+    _guard(lambda: _emit("".join(lines)), False)

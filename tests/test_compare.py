@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import copy
 import csv
+import html
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -111,7 +113,42 @@ def test_cli_writes_json_csv_and_a_self_contained_report(plans, tmp_path):
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "http" not in page and "<script" not in page  # nothing to fetch
     assert "<del>2022</del>" in page and "<ins>2023</ins>" in page  # the changed word is marked
-    assert "renumbered" in result.stderr and "report.html" in result.stderr
+    assert "Rinumerati" in result.stderr and "report.html" in result.stderr  # Italian by default
+    assert '<html lang="it">' in page and "<h2>Campi modificati" in page
+    assert "warning:" not in result.stderr  # two years of the same plan: no mismatch
+    english = CliRunner().invoke(main, ["compare", str(old), str(new), "-o", str(tmp_path / "en"), "--lang", "en"])
+    assert "Renumbered" in english.stderr and "<h2>Changed fields" in (tmp_path / "en" / "report.html").read_text(
+        encoding="utf-8")
+
+
+def test_the_report_names_each_item_and_shows_a_change_in_a_short_context(plans, tmp_path):
+    _, old, new = plans
+    comparison = compare(old, new, out_dir=tmp_path)
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    renumbered = next(c for c in comparison.changes if c.kind == "renumbered" and c.level == "indicator")
+    title = next(i.description for i in comparison.new.indicators if (i.code or i.id) == renumbered.new_code)
+    row = next(r for r in page.split("<tr>") if f'<span class="code">{renumbered.new_code}</span>' in r)
+    assert html.escape(title) in row  # the title next to the codes
+    description = next(c for c in comparison.changes if c.field == "description")
+    row = next(r for r in page.split("<tr>") if "<del>2022</del>" in r)
+    old_cell = row.split("<td>")[6]
+    words = len(description.old.split())
+    assert words > 2 * 6 + 1 and "…" in old_cell  # a long text is cut around the change
+    assert len(re.sub("<[^>]+>", "", old_cell).split()) <= 2 * 6 + 3
+
+
+def test_two_documents_of_different_kinds_or_bodies_are_compared_with_a_warning(tmp_path):
+    from conftest import SAMPLES
+
+    result = CliRunner().invoke(main, ["compare", str(SAMPLES / "pap-2022-2024.pdf"),
+                                       str(SAMPLES / "templates" / "piao-a.pdf"), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == ["warning: i due documenti sono di tipo diverso: pap e piao",
+                        "warning: i due documenti sono di enti diversi: Città metropolitana di Bologna e "
+                        "Comune di Valdoria"]
+    assert "⚠ i due documenti sono di tipo diverso: pap e piao" in (tmp_path / "report.html").read_text(
+        encoding="utf-8")
 
 
 def test_a_plan_compared_with_itself_and_with_its_json(tmp_path, rules):

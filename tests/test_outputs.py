@@ -5,6 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
 
 import jsonschema
 import pandas as pd
@@ -85,3 +91,78 @@ def test_codes_are_strings(cli_outputs):
     data = json.loads(raw)
     assert all(isinstance(o["code"], str) for o in data["objectives"])
     assert data["objectives"][0]["mission"] == {"code": "01", "title": "SERVIZI ISTITUZIONALI, GENERALI E DI GESTIONE"}
+
+
+# -- outputs that cannot be written: exit 9, one line, nothing half-written ------------------------
+
+def _planextract(*args: str, stdout=subprocess.PIPE) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], stdout=stdout, stderr=subprocess.PIPE,
+                          text=True, timeout=600)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("command", [["schema"], ["exit-codes"], ["extract", str(SAMPLES / "dup-2022-2024.pdf"), "-o", "-"],
+                                     ["explain", str(SAMPLES / "dup-2022-2024.pdf")]])
+def test_a_full_standard_output_is_an_output_error_not_a_traceback(command):
+    with open("/dev/full", "w") as full:
+        result = _planextract(*command, stdout=full)
+    assert result.returncode == 9
+    assert result.stderr == "error: standard output: cannot write (No space left on device)\n"
+
+
+def test_a_documents_outputs_appear_together_or_not_at_all(tmp_path):
+    (tmp_path / "dup-2022-2024.json").mkdir()  # the JSON cannot be put in place
+    result = CliRunner().invoke(main, ["extract", str(SAMPLES / "dup-2022-2024.pdf"), "-o", str(tmp_path)])
+    assert result.exit_code == 9
+    assert result.stderr.splitlines()[-1] == (f"error: {tmp_path / 'dup-2022-2024.json'}: cannot write output "
+                                              "(a folder of that name is in the way)")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dup-2022-2024.json"]  # no CSV, no leftover
+
+
+def test_outputs_are_written_with_the_usual_permissions(tmp_path):
+    old = os.umask(0o022)
+    try:
+        result = CliRunner().invoke(main, ["extract", str(SAMPLES / "dup-2022-2024.pdf"), "-o", str(tmp_path),
+                                           "--format", "csv", "--format", "parquet"])
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in tmp_path.iterdir()}
+    assert len(modes) == 8 and set(modes.values()) == {0o644}, modes
+
+
+def test_a_locked_catalog_is_an_output_error(tmp_path):
+    db = tmp_path / "plans.sqlite"
+    assert CliRunner().invoke(main, ["extract", str(SAMPLES / "dup-2022-2024.pdf"), "-o", str(tmp_path / "a"),
+                                     "--db", str(db)]).exit_code == 0
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = CliRunner().invoke(main, ["extract", str(SAMPLES / "pap-2022-2024.pdf"), "-o", str(tmp_path / "b"),
+                                           "--db", str(db)])
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 9
+    assert result.stderr.splitlines()[-1] in (
+        f"error: {db}: cannot store pap-2022-2024.pdf in the catalog (database is locked)",
+        f"error: {db}: cannot open the catalog (database is locked)")
+
+
+@pytest.mark.parametrize("formats", [["--format", "parquet"], ["--format", "xlsx"], ["--format", "csv"]])
+def test_every_writer_creates_its_folder(tmp_path, formats):
+    out = tmp_path / "not" / "yet"
+    result = CliRunner().invoke(main, ["extract", str(SAMPLES / "dup-2022-2024.pdf"), "-o", str(out), *formats])
+    assert result.exit_code == 0, result.output
+    assert (out / "dup-2022-2024.json").is_file()
+
+
+def test_an_output_folder_that_is_a_file_is_an_output_error(tmp_path):
+    blocker = tmp_path / "out"
+    blocker.write_text("a file, not a folder", encoding="utf-8")
+    for command in (["extract", str(SAMPLES / "dup-2022-2024.pdf"), "-o", str(blocker)],
+                    ["review", str(SAMPLES / "dup-2022-2024.pdf"), "-o", str(blocker)]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 9, result.output
+        assert result.stderr.splitlines()[-1].startswith(f"error: {blocker}/dup-2022-2024.")
+        assert "cannot write output" in result.stderr.splitlines()[-1]

@@ -39,3 +39,20 @@ def test_the_profile_reference_names_every_key_a_profile_accepts():
             if name != "source":
                 assert f"`{name}`" in reference, name
     assert "Column keys it reads: `actual`, `baseline`, `code`, `description`, `formula`, `target`" in reference
+
+
+def test_every_python_example_of_the_readme_runs(tmp_path, monkeypatch):
+    """The README's Python blocks, run as a user would from a clone (the samples at hand, the
+    outputs written under output/)."""
+    import os
+    import shutil
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    examples = re.findall(r"```python\n(.+?)\n```", text, re.DOTALL)
+    assert len(examples) >= 2
+    shutil.copytree(ROOT / "samples", tmp_path / "samples")
+    monkeypatch.chdir(tmp_path)
+    for number, example in enumerate(examples, start=1):
+        namespace: dict = {}
+        exec(compile(example, f"README.md python example {number}", "exec"), namespace)  # noqa: S102 (our README)
+    assert os.path.isfile("output/batch/manifest.csv")
