@@ -40,7 +40,7 @@ from .catalog import Catalog
 from .datapackage import require_parquet, write_data_package, write_parquet
 from .errors import InputNotFoundError, OutputError, PlanExtractError, TimeoutError_
 from .contract import TABLES, table_rows, with_document
-from .export import to_csv, write_atomic
+from .export import CSV_DIALECTS, to_csv, write_atomic
 from .journal import Journal, read_journal
 from .models import Extraction
 from .parse import sha256_of
@@ -67,12 +67,13 @@ class Settings:
     max_pages: int | None = None
     timeout: float | None = None
     formats: tuple[str, ...] = ("csv",)
+    csv_dialect: str = "standard"
 
     @property
     def fingerprint(self) -> str:
         """The options that change a result (not the timeout: a finished file is finished)."""
         return (f"backend={self.backend};max_pages={self.max_pages};password={'yes' if self.password else 'no'};"
-                f"formats={','.join(sorted(self.formats))}")
+                f"formats={','.join(sorted(self.formats))};csv_dialect={self.csv_dialect}")
 
 
 @dataclass
@@ -170,7 +171,7 @@ def process(task: Task, settings: Settings) -> Row:
                               max_pages=settings.max_pages)
         extraction = result.extraction
         extraction.source.file = printable(extraction.source.file)
-        write_outputs(extraction, Path(settings.out_dir), task.output, settings.formats)
+        write_outputs(extraction, Path(settings.out_dir), task.output, settings.formats, settings.csv_dialect)
         _fill(row, extraction)
     except PlanExtractError as error:
         row.status, row.error_kind, row.message = "failed", error.kind, printable(str(error))
@@ -419,7 +420,7 @@ def run_batch(inputs: Iterable[str], out_dir: Path | str, workers: int | None = 
             journal.remove()  # every row it holds is in the manifest now
         finally:
             journal.close()
-        write_combined(out, ordered, settings.formats)
+        write_combined(out, ordered, settings.formats, settings.csv_dialect)
         if db is not None:
             catalog_documents(out, ordered, db)
     counts: dict[str, int] = {}
@@ -567,21 +568,28 @@ def _extractions(out: Path, rows: list[Row]) -> Iterator[tuple[Row, Extraction]]
             yield row, Extraction.model_validate_json(path.read_text(encoding="utf-8"))
 
 
-def write_combined(out: Path, rows: list[Row], formats: tuple[str, ...] = ("csv",)) -> None:
+def write_combined(out: Path, rows: list[Row], formats: tuple[str, ...] = ("csv",),
+                   csv_dialect: str = "standard") -> None:
     """The tables of every extracted document together, with a ``document`` column: ``objectives.csv``,
-    ``indicators.csv``, ``values.csv`` and their ``datapackage.json`` (csv); the same as Parquet."""
+    ``indicators.csv``, ``values.csv`` and their ``datapackage.json`` (csv); the same as Parquet;
+    one workbook ``batch.xlsx`` (xlsx)."""
+    from .workbook import write_workbook
+
     combined: dict[str, list[dict]] = {name: [] for name in TABLES}
-    for row, extraction in _extractions(out, rows):
+    documents = dict((row.output, extraction) for row, extraction in _extractions(out, rows))
+    for output, extraction in documents.items():
         for name in TABLES:
-            combined[name] += [{"document": row.output, **item} for item in table_rows(extraction, name)]
+            combined[name] += [{"document": output, **item} for item in table_rows(extraction, name)]
     if "csv" in formats:
         for name, table in TABLES.items():
-            write_atomic(out / f"{name}.csv", to_csv(combined[name], with_document(table).names))
+            write_atomic(out / f"{name}.csv", to_csv(combined[name], with_document(table).names, csv_dialect))
         write_data_package(out / "datapackage.json", out.name, {name: out / f"{name}.csv" for name in TABLES},
-                           batch=True)
+                           batch=True, dialect=CSV_DIALECTS[csv_dialect])
     if "parquet" in formats:
         for name, table in TABLES.items():
             write_parquet(out / f"{name}.parquet", with_document(table), combined[name])
+    if "xlsx" in formats:
+        write_workbook(out / "batch.xlsx", documents)
 
 
 def catalog_documents(out: Path, rows: list[Row], db: Path | str) -> None:

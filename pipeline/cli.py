@@ -136,17 +136,19 @@ def extract(pdfs: tuple[Path, ...], output: str, rules_dir: Path | None, passwor
 @click.option("--backend", type=BACKEND_CHOICE, default="pdfium", show_default=True)
 @click.option("--format", "formats", type=FORMAT_CHOICE, multiple=True, default=("csv",), show_default=True,
               help="tables to write besides the JSON (repeat for both)")
+@click.option("--csv-dialect", type=DIALECT_CHOICE, default="standard", show_default=True,
+              help="standard (for programs) or excel-it (for an Italian spreadsheet), as for extract")
 @click.option("--db", type=click.Path(path_type=Path), default=None, help="also store into this SQLite catalog")
 @click.option("--debug", is_flag=True, help="show tracebacks")
 def batch(inputs: tuple[str, ...], output: Path, workers: int | None, timeout: float | None, max_pages: int | None,
           force: bool, retry_failed: bool, scheduler: str | None, rules_dir: Path | None, password: str, backend: str,
-          formats: tuple[str, ...], db: Path | None, debug: bool) -> None:
+          formats: tuple[str, ...], csv_dialect: str, db: Path | None, debug: bool) -> None:
     """Extract every PDF of INPUTS (files, folders searched recursively, glob patterns) into OUTPUT.
 
     \b
     Per file the outputs of `extract`; plus OUTPUT/manifest.csv and manifest.json (one row per file:
     status ok/partial/failed, error, counts, seconds) and the combined OUTPUT/objectives.csv and
-    OUTPUT/indicators.csv with a `document` column. A rerun skips what is already done (also after a
+    OUTPUT/indicators.csv with a `document` column (--format xlsx: OUTPUT/batch.xlsx). A rerun skips what is already done (also after a
     kill: OUTPUT/journal.jsonl records each finished file) and retries timeouts and dead workers.
     Exit codes: 0 every file extracted, 9 OUTPUT cannot be written, 14 some files failed (see the
     manifest), 130 interrupted (Ctrl-C or SIGTERM).
@@ -160,7 +162,7 @@ def batch(inputs: tuple[str, ...], output: Path, workers: int | None, timeout: f
                                scheduler=scheduler,
                                progress=progress.update, db=db, rules_dir=str(rules_dir) if rules_dir else None,
                                backend=backend, password=password, max_pages=max_pages, timeout=timeout,
-                               formats=tuple(sorted(set(formats))))
+                               formats=tuple(sorted(set(formats))), csv_dialect=csv_dialect)
         reused = sum(1 for row in report.rows if row.action == "reused")
         summary = ", ".join(f"{count} {status}" for status, count in sorted(report.counts.items()))
         click.echo(f"{len(report.rows)} files: {summary} ({reused} reused from an earlier run); "

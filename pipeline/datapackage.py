@@ -67,8 +67,9 @@ def data_package_text(name: str, csv_paths: dict[str, Path], batch: bool = False
     return json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
 
 
-def write_data_package(path: Path, name: str, csv_paths: dict[str, Path], batch: bool = False) -> Path:
-    write_atomic(path, data_package_text(name, csv_paths, batch))
+def write_data_package(path: Path, name: str, csv_paths: dict[str, Path], batch: bool = False,
+                       dialect: CsvDialect = CSV_DIALECTS["standard"]) -> Path:
+    write_atomic(path, data_package_text(name, csv_paths, batch, dialect))
     return path
 
 

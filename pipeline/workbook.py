@@ -111,7 +111,7 @@ def _write(sheet: Any, r: int, c: int, value: Any, kind: str, formats: dict[str,
 def write_workbook(path: Path, extractions: dict[str, Extraction]) -> Path:
     from .export import OutputSet
 
+    content = workbook_bytes(extractions)
     with OutputSet() as outputs:
-        target = outputs.temporary(path)
-        target.write_bytes(workbook_bytes(extractions))
+        outputs.temporary(path).write_bytes(content)
     return path

@@ -157,3 +157,20 @@ def test_libreoffice_calc_opens_the_workbook_and_gives_the_values_back(workbooks
     from_csv = pd.read_csv(workbooks / "dup-seo-b.objectives.csv", dtype=str, keep_default_na=False)
     for column in ("id", "code", "title", "description", "department", "years", "page"):
         assert from_calc[column].tolist() == from_csv[column].tolist(), column
+
+
+def test_a_batch_writes_one_workbook_and_excel_it_tables(tmp_path):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    for pdf in PLANS.values():
+        shutil.copy(pdf, folder / pdf.name)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(folder), "-o", str(out), "--workers", "1", "--format", "csv",
+                                       "--format", "xlsx", "--csv-dialect", "excel-it"])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out / "batch.xlsx")
+    assert sorted(row["document"].value for row in _sheet_rows(book["Documento"])) == sorted(PLANS)
+    assert [c.value for c in book["Indicatori"][1]][:2] == ["document", "id"]
+    combined = (out / "indicators.csv").read_bytes()
+    assert combined.startswith(b"\xef\xbb\xbfdocument;id;")
+    assert (out / "piao-b.xlsx").is_file()  # and each document's own workbook
