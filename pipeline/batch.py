@@ -29,17 +29,18 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from . import __version__
 from .catalog import Catalog
+from .contract import TABLES, table_rows, with_document
 from .datapackage import require_parquet, write_data_package, write_parquet
 from .errors import InputNotFoundError, OutputError, PlanExtractError, TimeoutError_
-from .contract import TABLES, table_rows, with_document
 from .export import CSV_DIALECTS, to_csv, write_atomic
 from .journal import Journal, read_journal
 from .models import Extraction
@@ -576,7 +577,7 @@ def write_combined(out: Path, rows: list[Row], formats: tuple[str, ...] = ("csv"
     from .workbook import write_workbook
 
     combined: dict[str, list[dict]] = {name: [] for name in TABLES}
-    documents = dict((row.output, extraction) for row, extraction in _extractions(out, rows))
+    documents = {row.output: extraction for row, extraction in _extractions(out, rows)}
     for output, extraction in documents.items():
         for name in TABLES:
             combined[name] += [{"document": output, **item} for item in table_rows(extraction, name)]

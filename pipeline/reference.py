@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic_core import PydanticUndefined
 
 from . import contract
 from .rules import DepartmentRules, EntityRules, LexiconRules, Profile, TableRules, UnitRules, _check_regex
@@ -155,7 +154,9 @@ def readme_block(text: str, name: str) -> str | None:
 def update(text: str) -> str:
     """The README text with every generated block rewritten."""
     for name, generate in GENERATORS.items():
-        text = _block(name).sub(lambda m, g=generate: f"{m.group(1)}{g()}\n{m.group(3)}", text)
+        found = _block(name).search(text)
+        if found:
+            text = text[:found.start(2)] + generate() + "\n" + text[found.end(2):]
     return text
 
 

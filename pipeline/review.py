@@ -62,12 +62,12 @@ def review_html(extraction: Extraction, pdf: Path, password: str = "") -> str:
     pages = {int(str(item["page"])) for item in items} | {w.page for w in extraction.warnings if w.page}
     images = _page_images(pdf, password, pages or {1})
     e = html.escape
-    out = [f"<!DOCTYPE html><html lang=\"it\"><head><meta charset=\"utf-8\"><title>Revisione: "
-           f"{e(extraction.source.file)}</title><style>{STYLE}</style></head><body>",
-           f"<header><h1>{e(extraction.document.title or extraction.source.file)}</h1><p>{e(extraction.source.file)}"
-           f" · {e(extraction.document.kind)} · {len(extraction.objectives)} obiettivi · "
-           f"{len(extraction.indicators)} indicatori · {len(extraction.warnings)} avvisi</p></header><main><div "
-           f"id=\"pages\">"]
+    head = (f"<!DOCTYPE html><html lang=\"it\"><head><meta charset=\"utf-8\"><title>Revisione: "
+            f"{e(extraction.source.file)}</title><style>{STYLE}</style></head><body>")
+    header = (f"<header><h1>{e(extraction.document.title or extraction.source.file)}</h1><p>"
+              f"{e(extraction.source.file)} · {e(extraction.document.kind)} · {len(extraction.objectives)} obiettivi · "
+              f"{len(extraction.indicators)} indicatori · {len(extraction.warnings)} avvisi</p></header>")
+    out = [head, header, "<main><div id=\"pages\">"]
     for number, (png, width, height) in sorted(images.items()):
         out.append(f"<section class=\"page\" id=\"page-{number}\" style=\"width:{width}px;height:{height}px\">"
                    f"<img alt=\"pagina {number}\" src=\"data:image/png;base64,{png}\" width=\"{width}\" "

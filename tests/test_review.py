@@ -12,8 +12,8 @@ from html.parser import HTMLParser
 import numpy
 import pytest
 from click.testing import CliRunner
-
 from conftest import SAMPLES
+
 from pipeline.api import extract
 from pipeline.cli import main
 from pipeline.review import SCALE
@@ -93,8 +93,11 @@ def test_in_a_browser_the_selected_box_covers_the_text_it_was_read_from(review, 
     width, height = screen.size
     pixels = screen.load()
     pane = int(0.55 * width)  # the pages pane (the table beside it marks the selected row in the same gold)
-    tinted = [(x, y) for y in range(0, height, 2) for x in range(0, pane, 2)
-              if (lambda r, g, b: r > 240 and 225 < g < 250 and b < 200)(*pixels[x, y])]
+
+    def gold(r: int, g: int, b: int) -> bool:
+        return r > 240 and 225 < g < 250 and b < 200
+
+    tinted = [(x, y) for y in range(0, height, 2) for x in range(0, pane, 2) if gold(*pixels[x, y])]
     assert tinted, "no selected box on the screen"
     left, right = min(x for x, _ in tinted), max(x for x, _ in tinted)
     top, bottom = min(y for _, y in tinted), max(y for _, y in tinted)
