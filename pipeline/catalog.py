@@ -70,7 +70,7 @@ class Catalog:
         except (sqlite3.Error, OSError) as exc:
             raise OutputError(f"{self.path}: cannot open the catalog ({exc})") from exc
 
-    def __enter__(self) -> "Catalog":
+    def __enter__(self) -> Catalog:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -9,12 +9,13 @@ import io
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from .errors import OutputError
 from .contract import INDICATORS, OBJECTIVES, TABLES, VALUES, table_rows
+from .errors import OutputError
 from .models import Extraction
 
 OBJECTIVE_COLUMNS = OBJECTIVES.names
@@ -137,7 +138,7 @@ class OutputSet:
             tmp.unlink(missing_ok=True)
         self._staged = []
 
-    def __enter__(self) -> "OutputSet":
+    def __enter__(self) -> OutputSet:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:

@@ -67,12 +67,12 @@ def _folded(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def _name(extraction) -> str:  # noqa: ANN001 (an Extraction)
+def _name(extraction) -> str:
     document = extraction.document
     return html.escape(f"{document.title or extraction.source.file} ({extraction.source.file})")
 
 
-def _titles(extraction) -> dict[tuple[str, str], str]:  # noqa: ANN001 (an Extraction)
+def _titles(extraction) -> dict[tuple[str, str], str]:
     """(level, code or id) → the title of an objective or the description of an indicator."""
     titles = {(o.level, o.code or o.id): o.title for o in extraction.objectives}
     titles.update({("indicator", i.code or i.id): i.description for i in extraction.indicators})

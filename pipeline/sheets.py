@@ -14,8 +14,8 @@ A row whose label no rule names is kept as an unmapped field (reported, never dr
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .layout import Line, Rect, Word
 from .rules import SheetRules

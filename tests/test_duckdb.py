@@ -8,8 +8,8 @@ import importlib.resources
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import SAMPLES
+
 from pipeline.cli import main
 
 duckdb = pytest.importorskip("duckdb")

@@ -15,8 +15,8 @@ import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-
 from conftest import SAMPLES
+
 from pipeline.cli import main
 from pipeline.contract import TABLES
 
