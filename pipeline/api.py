@@ -151,6 +151,7 @@ def _assemble(source: PdfSource, rules: RuleSet, reading: _Reading) -> Result:
     warnings += [Warning(kind="no_text_layer", message=f"page {number} has no text layer (scanned?)", page=number)
                  for number in reading.blank_pages]
     warnings += [Warning(kind="text_mismatch", message=m.message, page=m.page) for m in source.mismatches]
+    warnings += [Warning(kind=p.kind, message=p.message, page=p.page) for p in source.problems]  # damaged_pdf
     warnings += validate(items.objectives, items.indicators, info.period)
     extraction = Extraction(
         source=Source(file=source.path.name, sha256=source.sha256, pages=source.page_count),
@@ -174,20 +175,21 @@ def extract(pdf: Path | str, rules: RuleSet | Path | str | None = None, password
 def extract_to(pdf: Path | str, out_dir: Path | str, rules: RuleSet | Path | str | None = None,
                password: str = "", backend: str = "pdfium", max_pages: int | None = None,
                stem: str | None = None, formats: tuple[str, ...] = ("csv",),
-               db: Path | str | None = None) -> tuple[Extraction, dict[str, Path]]:
+               db: Path | str | None = None, csv_dialect: str = "standard") -> tuple[Extraction, dict[str, Path]]:
     """Extract and write ``STEM.json`` and the tables into ``out_dir`` (and into the catalog ``db``)."""
     extraction = extract(pdf, rules, password=password, backend=backend, max_pages=max_pages)
-    return extraction, deliver(extraction, out_dir, stem, formats, db)
+    return extraction, deliver(extraction, out_dir, stem, formats, db, csv_dialect)
 
 
 def deliver(extraction: Extraction, out_dir: Path | str | None, stem: str | None = None,
-            formats: tuple[str, ...] = ("csv",), db: Path | str | None = None) -> dict[str, Path]:
+            formats: tuple[str, ...] = ("csv",), db: Path | str | None = None,
+            csv_dialect: str = "standard") -> dict[str, Path]:
     """Store an extraction into the catalog ``db`` (if given), then write its files into ``out_dir``
     (if given); returns the paths written."""
     if db is not None:
         with Catalog(db) as catalog:
             catalog.store(extraction)
-    return {} if out_dir is None else write_outputs(extraction, Path(out_dir), stem, formats)
+    return {} if out_dir is None else write_outputs(extraction, Path(out_dir), stem, formats, csv_dialect)
 
 
 def load_plan(reference: Extraction | Path | str, rules: RuleSet | Path | str | None = None,
@@ -209,10 +211,11 @@ def load_plan(reference: Extraction | Path | str, rules: RuleSet | Path | str | 
 
 
 def compare(old: Extraction | Path | str, new: Extraction | Path | str, rules: RuleSet | Path | str | None = None,
-            db: Path | str | None = None, out_dir: Path | str | None = None, **options) -> Comparison:
+            db: Path | str | None = None, out_dir: Path | str | None = None, lang: str = "it",
+            **options) -> Comparison:
     """What changed from the ``old`` plan to the ``new`` one (each as ``load_plan`` takes it);
-    with ``out_dir``, also writes changes.json, changes.csv and report.html there."""
+    with ``out_dir``, also writes changes.json, changes.csv and report.html (in ``lang``) there."""
     comparison = compare_extractions(load_plan(old, rules, db, **options), load_plan(new, rules, db, **options))
     if out_dir is not None:
-        write_comparison(comparison, Path(out_dir))
+        write_comparison(comparison, Path(out_dir), lang)
     return comparison

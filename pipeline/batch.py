@@ -43,13 +43,14 @@ from .datapackage import require_parquet, write_data_package, write_parquet
 from .errors import InputNotFoundError, OutputError, PlanExtractError, TimeoutError_
 from .export import CSV_DIALECTS, to_csv, write_atomic
 from .journal import Journal, read_journal
+from .limits import DEFAULT_MAX_MEMORY, limit_memory
 from .models import Extraction
 from .parse import sha256_of
 from .rules import RuleSet, load_rules
 
 MANIFEST_COLUMNS = ["file", "output", "sha256", "status", "error_kind", "message", "pages", "objectives",
                     "indicators", "warnings", "seconds", "action", "program_version", "rules_version", "options"]
-READING_WARNINGS = {"unknown_template", "no_text_layer", "orphan_table", "unreadable_row"}
+READING_WARNINGS = {"unknown_template", "no_text_layer", "orphan_table", "unreadable_row", "damaged_pdf"}
 WORKER_DIED = "worker_died"
 OUT_OF_MEMORY = "out_of_memory"
 RETRIED_KINDS = frozenset({TimeoutError_.kind, WORKER_DIED, OUT_OF_MEMORY, OutputError.kind})
@@ -69,6 +70,7 @@ class Settings:
     timeout: float | None = None
     formats: tuple[str, ...] = ("csv",)
     csv_dialect: str = "standard"
+    max_memory: int | None = DEFAULT_MAX_MEMORY   # per worker; not in the fingerprint
 
     @property
     def fingerprint(self) -> str:
@@ -228,6 +230,7 @@ def _watch_parent(parent: int) -> None:
 def _worker_main(connection: Connection, settings: Settings, parent: int) -> None:
     """A local worker: warms up, says it is ready, then tasks in, rows out, until told to stop (None)."""
     _die_with_parent(parent)
+    limit_memory(settings.max_memory)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops the workers
     try:
         try:

@@ -6,8 +6,9 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 import click
 
@@ -32,6 +33,24 @@ def _report(error: BaseException, debug: bool, subject: object = "") -> int:
     click.echo(f"error: {where}internal error: {type(error).__name__}: {error} "
                "(rerun with --debug for details)", err=True)
     return 1
+
+
+def _memory_size(ctx: click.Context, param: click.Parameter, value: str) -> int | None:
+    """--max-memory: a size such as 2G or 512M; 0 or none for no ceiling."""
+    from .limits import parse_size
+
+    if value.strip().lower() in {"0", "none", "off"}:
+        return None
+    try:
+        return parse_size(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+MAX_MEMORY_OPTION = click.option(
+    "--max-memory", default="2G", show_default=True, metavar="SIZE", callback=_memory_size,
+    help="memory ceiling (e.g. 2G, 512M; 0 for none): a file that needs more, such as a decompression bomb, "
+         "is refused with exit 18")
 
 
 def _emit(text: str) -> None:
@@ -78,16 +97,19 @@ def main() -> None:
               help="standard: comma, UTF-8, decimal point (for programs); excel-it: ';', UTF-8 with BOM, decimal "
                    "comma, VERO/FALSO (Excel or Calc in an Italian locale)")
 @click.option("--db", type=click.Path(path_type=Path), default=None, help="also store into this SQLite catalog")
+@MAX_MEMORY_OPTION
 @click.option("--debug", is_flag=True, help="show tracebacks")
 def extract(pdfs: tuple[Path, ...], output: str, rules_dir: Path | None, password: str, backend: str,
-            max_pages: int | None, formats: tuple[str, ...], csv_dialect: str, db: Path | None, debug: bool) -> None:
+            max_pages: int | None, formats: tuple[str, ...], csv_dialect: str, db: Path | None,
+            max_memory: int | None, debug: bool) -> None:
     """Extract PDFS into OUTPUT/STEM.json, STEM.objectives.csv, STEM.indicators.csv, STEM.values.csv
     and STEM.datapackage.json (--format parquet: the tables as Parquet; --format xlsx: STEM.xlsx).
 
     \b
     Exit codes: 0 ok, 1 internal error, 2 usage, 3 file not found, 4 not a PDF,
     5 encrypted, 6 corrupt, 7 no text layer, 8 invalid rules, 9 cannot write output,
-    10 empty file, 11 no pages, 12 too many pages (--max-pages), 16 pyarrow missing.
+    10 empty file, 11 no pages, 12 too many pages (--max-pages), 16 pyarrow missing,
+    18 too large to read within --max-memory.
     With several PDFs, every file is attempted; the exit code is that of the last failure.
     """
     from .api import deliver
@@ -98,11 +120,15 @@ def extract(pdfs: tuple[Path, ...], output: str, rules_dir: Path | None, passwor
     _guard(lambda: require_parquet(formats), debug)
     if output == "-" and len(pdfs) != 1:
         raise click.UsageError("-o - prints one document: give exactly one PDF")
+    from .limits import limit_memory, too_large_on_memory_error
+
+    limit_memory(max_memory)
     rules = _guard(lambda: load_rules(rules_dir), debug)
     status = 0
     for pdf in pdfs:
         try:
-            extraction = run_extract(pdf, rules, password=password, backend=backend, max_pages=max_pages)
+            with too_large_on_memory_error(pdf):
+                extraction = run_extract(pdf, rules, password=password, backend=backend, max_pages=max_pages)
             paths = deliver(extraction, None if output == "-" else output, formats=formats, db=db,
                             csv_dialect=csv_dialect)
             if output == "-":
@@ -139,10 +165,11 @@ def extract(pdfs: tuple[Path, ...], output: str, rules_dir: Path | None, passwor
 @click.option("--csv-dialect", type=DIALECT_CHOICE, default="standard", show_default=True,
               help="standard (for programs) or excel-it (for an Italian spreadsheet), as for extract")
 @click.option("--db", type=click.Path(path_type=Path), default=None, help="also store into this SQLite catalog")
+@MAX_MEMORY_OPTION
 @click.option("--debug", is_flag=True, help="show tracebacks")
 def batch(inputs: tuple[str, ...], output: Path, workers: int | None, timeout: float | None, max_pages: int | None,
           force: bool, retry_failed: bool, scheduler: str | None, rules_dir: Path | None, password: str, backend: str,
-          formats: tuple[str, ...], csv_dialect: str, db: Path | None, debug: bool) -> None:
+          formats: tuple[str, ...], csv_dialect: str, db: Path | None, max_memory: int | None, debug: bool) -> None:
     """Extract every PDF of INPUTS (files, folders searched recursively, glob patterns) into OUTPUT.
 
     \b
@@ -162,7 +189,8 @@ def batch(inputs: tuple[str, ...], output: Path, workers: int | None, timeout: f
                                scheduler=scheduler,
                                progress=progress.update, db=db, rules_dir=str(rules_dir) if rules_dir else None,
                                backend=backend, password=password, max_pages=max_pages, timeout=timeout,
-                               formats=tuple(sorted(set(formats))), csv_dialect=csv_dialect)
+                               formats=tuple(sorted(set(formats))), csv_dialect=csv_dialect,
+                               max_memory=max_memory)
         reused = sum(1 for row in report.rows if row.action == "reused")
         summary = ", ".join(f"{count} {status}" for status, count in sorted(report.counts.items()))
         click.echo(f"{len(report.rows)} files: {summary} ({reused} reused from an earlier run); "

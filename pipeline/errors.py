@@ -86,7 +86,14 @@ class NotAnExtractionError(PlanExtractError):
     kind = "not_an_extraction"
 
 
+class TooLargeError(PlanExtractError):
+    """Reading would take more memory than allowed (--max-memory): a decompression bomb, or a file
+    too big for the ceiling; see ``limits.py``."""
+    exit_code = 18
+    kind = "too_large"
+
+
 ERRORS = (PlanExtractError, InputNotFoundError, NotAPdfError, EncryptedPdfError, CorruptPdfError,
           NoTextLayerError, RulesError, OutputError, EmptyFileError, NoPagesError, TooManyPagesError, TimeoutError_,
-          CatalogError, MissingDependencyError, NotAnExtractionError)
+          CatalogError, MissingDependencyError, NotAnExtractionError, TooLargeError)
 EXIT_CODES: dict[str, int] = {cls.kind: cls.exit_code for cls in ERRORS}

@@ -4,6 +4,11 @@ A backend (``backends.py``) reads characters and rectangles page by page; this m
 into lines and turns failures of the PDF library into the one-line errors of ``errors.py``.
 ``PdfSource.pages()`` yields one page at a time, so that a reader can keep memory flat in the
 page count.
+
+A damaged file is read as far as it can be: a page one library cannot load is read by the other,
+or left out; what was survived, and the damage ``integrity.py`` finds in the file's structure
+(broken streams, missing objects, a cross-reference table to rebuild), is kept in
+``PdfSource.problems`` and becomes ``damaged_pdf`` warnings.
 """
 
 from __future__ import annotations
@@ -13,10 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from .backends import BACKENDS, RawPage
+from .backends import BACKENDS, Problem, RawPage
 from .errors import (CorruptPdfError, EmptyFileError, EncryptedPdfError, InputNotFoundError, NoPagesError,
                      NotAPdfError, NoTextLayerError, TooManyPagesError)
+from .integrity import find_damage
 from .layout import GlyphMetrics, Page, group_lines
+from .limits import inflate_budget, too_large, too_large_on_memory_error
 from .textcheck import Mismatch, check_page
 
 
@@ -73,8 +80,9 @@ class PdfSource:
     """An opened PDF, read page by page: ``pages()`` yields each page once, built on demand.
 
     ``metadata`` is filled when reading starts, ``glyphs`` and ``mismatches`` (pages whose words
-    differ from the library's own text, see ``textcheck.py``) as pages go by; ``page_count`` and
-    ``text_pages`` are known once every page has been read.
+    differ from the library's own text, see ``textcheck.py``) as pages go by; ``page_count``,
+    ``text_pages`` and ``problems`` (damage survived, see ``integrity.py``) are known once every
+    page has been read.
     """
 
     path: Path
@@ -86,10 +94,15 @@ class PdfSource:
     page_count: int = 0
     text_pages: int = 0
     mismatches: list[Mismatch] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    lost_pages: int = 0
+    _damage: list[Problem] | None = None  # the structure's, found once
 
     def pages(self) -> Iterator[Page]:
-        self.page_count = self.text_pages = 0
-        self.mismatches = []
+        self.page_count = self.text_pages = self.lost_pages = 0
+        self.mismatches, self.problems = [], []
+        invalid: list[tuple[int, int]] = []  # (page, characters without valid Unicode)
+        damage = self.damage()  # before any page: a decompression bomb is refused here
         raw_pages = BACKENDS[self.backend](self.path, self.password, self.metadata)
         for raw in _guarded(raw_pages, self.path, self.password):
             self.glyphs.add(raw.chars)
@@ -98,12 +111,28 @@ class PdfSource:
                 self.mismatches.append(mismatch)
             self.page_count += 1
             self.text_pages += bool(page.lines)
+            self.lost_pages += raw.lost
+            self.problems += raw.problems
+            if raw.invalid_chars:
+                invalid.append((raw.number, raw.invalid_chars))
             yield page
+        self.problems += _invalid_unicode(invalid) + damage
+
+    def damage(self) -> list[Problem]:
+        """What ``integrity.find_damage`` finds in the file (looked for once); TooLargeError for
+        a stream that would not fit in memory (``limits.py``)."""
+        if self._damage is None:
+            with too_large_on_memory_error(self.path):
+                self._damage = find_damage(self.path, self.password, inflate_budget())
+        return self._damage
 
     def check_readable(self) -> None:
-        """After reading: refuse a PDF without pages, or without any text (a scan)."""
+        """After reading: refuse a PDF without pages, or without any text (a scan), or whose pages
+        could none be read."""
         if not self.page_count:
             raise NoPagesError(f"{self.path}: the PDF has no pages")
+        if self.lost_pages == self.page_count:
+            raise CorruptPdfError(f"{self.path}: corrupt PDF (none of its {self.page_count} pages can be read)")
         if not self.text_pages:
             raise NoTextLayerError(f"{self.path}: no text layer on any of its {self.page_count} pages "
                                    "(a scan? run OCR first, e.g. ocrmypdf -l ita)")
@@ -149,11 +178,22 @@ def _guarded(pages: Iterator[RawPage], path: Path, password: str) -> Iterator[Ra
             raw = next(pages)
         except StopIteration:
             return
-        except (MemoryError, KeyboardInterrupt):
+        except MemoryError:
+            raise too_large(path) from None
+        except KeyboardInterrupt:
             raise
         except Exception as exc:  # pdfminer/pdfium signal damage with many exception types
             raise _classify_pdf_error(path, exc, password) from exc
         yield raw
+
+
+def _invalid_unicode(pages: list[tuple[int, int]]) -> list[Problem]:
+    """One problem for the characters of every page that map to no valid Unicode."""
+    if not pages:
+        return []
+    count, first = sum(n for _, n in pages), pages[0][0]
+    return [Problem(f"{count} character(s) on {len(pages)} page(s), the first on page {first}, map to no valid "
+                    "Unicode (a lone UTF-16 surrogate in a font's ToUnicode map): kept as U+FFFD", first)]
 
 
 def _build_page(raw: RawPage) -> Page:

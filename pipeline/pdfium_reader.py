@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from .backends import DESCENT_EM, LOST_GLYPH, RawPage, font_name, pdfplumber_page, upright
+from .backends import (DESCENT_EM, LOST_GLYPH, SURROGATE, Problem, RawPage, font_name, lost_page,
+                       pdfplumber_page, upright, valid_text)
 from .layout import Char, Rect
 
 _BLANKS = frozenset([9, 10, 11, 12, 13, 32, 0xA0, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006,
@@ -27,38 +28,65 @@ def read_with_pdfium(path: Path, password: str, metadata: dict[str, str]) -> Ite
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(path), password=password or None)
-    fallback = _Fallback(path, password)
+    fallback = _Fallback(path, password, len(pdf))
     try:
-        metadata.update({k: str(v) for k, v in pdf.get_metadata_dict().items() if v})
+        metadata.update({k: valid_text(str(v)) for k, v in pdf.get_metadata_dict().items() if v})
+        size = (0.0, 0.0)
         for index in range(len(pdf)):
-            page = pdf[index]
-            try:
-                width, height = page.get_size()
-                textpage = page.get_textpage()
-                try:
-                    chars, objects = _pdfium_chars(textpage.raw, height)
-                    text = textpage.get_text_range()
-                    rects, has_images, dropped = _pdfium_shapes(page, height, textpage.raw, objects, chars)
-                finally:
-                    textpage.close()
-            finally:
-                page.close()
-            if dropped and (other := fallback.page(index)) is not None:
-                other.notes.append(f"PDFium's text page left out {dropped} text object(s): read with pdfminer")
-                yield other
-                continue
-            yield RawPage(number=index + 1, width=float(width), height=float(height), chars=chars,
-                          rects=rects, has_images=has_images, text=text, reader="PDFium")
+            raw = _page(pdf, index, fallback, size)
+            size = (raw.width, raw.height)
+            yield raw
     finally:
         fallback.close()
         pdf.close()
 
 
-class _Fallback:
-    """pdfminer, opened on the first page that needs it."""
+def _page(pdf: Any, index: int, fallback: _Fallback, size: tuple[float, float]) -> RawPage:
+    """Page ``index`` read by PDFium; by pdfminer where PDFium drops text or cannot load the page;
+    an empty page, with a ``damaged_pdf`` problem, where neither can."""
+    import pypdfium2 as pdfium
 
-    def __init__(self, path: Path, password: str) -> None:
-        self.path, self.password = path, password
+    number = index + 1
+    try:
+        raw, dropped = read_page(pdf, index)
+    except pdfium.PdfiumError as exc:
+        if (other := fallback.page(index)) is None:
+            return lost_page(number, size, f"PDFium cannot read this page ({exc}), pdfminer neither: left out")
+        other.problems.append(Problem(f"page {number}: PDFium cannot read this page ({exc}): read with pdfminer",
+                                      number))
+        return other
+    if dropped and (other := fallback.page(index)) is not None:
+        other.notes.append(f"PDFium's text page left out {dropped} text object(s): read with pdfminer")
+        return other
+    return raw
+
+
+def read_page(pdf: Any, index: int) -> tuple[RawPage, int]:
+    """Page ``index`` of an open PDFium document, and how many text objects its text page left out."""
+    page = pdf[index]
+    try:
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        try:
+            chars, objects = _pdfium_chars(textpage.raw, height)
+            text = textpage.get_text_range(errors="surrogatepass")  # a lone surrogate kept, to be counted
+            rects, has_images, dropped = _pdfium_shapes(page, height, textpage.raw, objects, chars)
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+    invalid = len(SURROGATE.findall(text))
+    raw = RawPage(number=index + 1, width=float(width), height=float(height), chars=chars, rects=rects,
+                  has_images=has_images, text=valid_text(text) if invalid else text, reader="PDFium",
+                  invalid_chars=invalid)
+    return raw, dropped
+
+
+class _Fallback:
+    """pdfminer, opened on the first page that needs it; of no use if it sees another page count."""
+
+    def __init__(self, path: Path, password: str, pages: int) -> None:
+        self.path, self.password, self.pages = path, password, pages
         self.pdf: Any = None
 
     def page(self, index: int) -> RawPage | None:
@@ -67,6 +95,8 @@ class _Fallback:
         try:
             if self.pdf is None:
                 self.pdf = pdfplumber.open(self.path, password=self.password)
+            if len(self.pdf.pages) != self.pages:
+                return None  # the pages would not be the same ones
             return pdfplumber_page(self.pdf.pages[index], index + 1)
         except Exception:  # noqa: BLE001 (pdfminer cannot read it either: keep PDFium's reading)
             return None
@@ -104,6 +134,10 @@ def _pdfium_chars(textpage, height: float) -> tuple[list[Char], set[int]]:  # no
 
     PDFium is asked for a character's text object (and so its font) only where the character does
     not continue the previous one — a new word, line or cell — since inside a run it cannot change.
+
+    PDFium gives text in UTF-16 code units: a character beyond the BMP (U+1F600) comes as a
+    surrogate pair, joined here into one character; a lone surrogate (not valid Unicode, a broken
+    ToUnicode map) becomes U+FFFD.
     """
     import pypdfium2.raw as raw
 
@@ -121,6 +155,8 @@ def _pdfium_chars(textpage, height: float) -> tuple[list[Char], set[int]]:  # no
     address = -1
     for k in range(raw.FPDFText_CountChars(textpage)):
         code = get_unicode(textpage, k)
+        if code >= 0xD800 and (code := _code_point(textpage, k, code)) == _PAIR_END:
+            continue  # the second half of a surrogate pair, read with the first
         if code in _BLANKS:
             if is_generated(textpage, k):
                 continue  # PDFium's guess at a gap, or a line break: the geometry tells the same
@@ -155,11 +191,32 @@ def _pdfium_chars(textpage, height: float) -> tuple[list[Char], set[int]]:  # no
             handle = get_object(textpage, k)
             address = addressof(handle.contents) if handle else 0
             font = fonts.get(address) or fonts.setdefault(address, _font_of(textpage, k, handle))
-        text = "-" if code == _HYPHEN_MARK else chr(code) if code < 0xFFFE else LOST_GLYPH
+        text = "-" if code == _HYPHEN_MARK else chr(code) if code < 0xFFFE or code > 0xFFFF else LOST_GLYPH
         origin, left, right, top, bottom, baseline = ox, box_left, box_right, box.top, box.bottom, oy
     if text is not None and text != " ":
         append(_boxed(text, origin, left, right, top, bottom, baseline, font, height, None, None))
     return chars, set(fonts)
+
+
+_PAIR_END = -1
+
+
+def _code_point(textpage, index: int, code: int) -> int:  # noqa: ANN001
+    """The character at ``index`` from a code unit at or above U+D800: a surrogate pair joined
+    (``_PAIR_END`` for its second half), U+FFFD for a surrogate without its other half."""
+    import pypdfium2.raw as raw
+
+    if code > 0xDFFF:
+        return code
+    if code < 0xDC00:  # a first half
+        if index + 1 < raw.FPDFText_CountChars(textpage):
+            low = raw.FPDFText_GetUnicode(textpage, index + 1)
+            if 0xDC00 <= low <= 0xDFFF:
+                return 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+        return ord(LOST_GLYPH)
+    if index > 0 and 0xD800 <= raw.FPDFText_GetUnicode(textpage, index - 1) < 0xDC00:
+        return _PAIR_END
+    return ord(LOST_GLYPH)
 
 
 def _boxed(text: str, origin: float, left: float, right: float, top: float, bottom: float, baseline: float,
