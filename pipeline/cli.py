@@ -98,18 +98,20 @@ def main() -> None:
                    "comma, VERO/FALSO (Excel or Calc in an Italian locale)")
 @click.option("--db", type=click.Path(path_type=Path), default=None, help="also store into this SQLite catalog")
 @MAX_MEMORY_OPTION
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=None,
+              help="seconds allowed per file: a file that takes longer is stopped with exit 13")
 @click.option("--debug", is_flag=True, help="show tracebacks")
 def extract(pdfs: tuple[Path, ...], output: str, rules_dir: Path | None, password: str, backend: str,
             max_pages: int | None, formats: tuple[str, ...], csv_dialect: str, db: Path | None,
-            max_memory: int | None, debug: bool) -> None:
+            max_memory: int | None, timeout: float | None, debug: bool) -> None:
     """Extract PDFS into OUTPUT/STEM.json, STEM.objectives.csv, STEM.indicators.csv, STEM.values.csv
     and STEM.datapackage.json (--format parquet: the tables as Parquet; --format xlsx: STEM.xlsx).
 
     \b
     Exit codes: 0 ok, 1 internal error, 2 usage, 3 file not found, 4 not a PDF,
     5 encrypted, 6 corrupt, 7 no text layer, 8 invalid rules, 9 cannot write output,
-    10 empty file, 11 no pages, 12 too many pages (--max-pages), 16 pyarrow missing,
-    18 too large to read within --max-memory.
+    10 empty file, 11 no pages, 12 too many pages (--max-pages), 13 took longer than --timeout,
+    16 pyarrow missing, 18 too large to read within --max-memory.
     With several PDFs, every file is attempted; the exit code is that of the last failure.
     """
     from .api import deliver
@@ -120,14 +122,14 @@ def extract(pdfs: tuple[Path, ...], output: str, rules_dir: Path | None, passwor
     _guard(lambda: require_parquet(formats), debug)
     if output == "-" and len(pdfs) != 1:
         raise click.UsageError("-o - prints one document: give exactly one PDF")
-    from .limits import limit_memory, too_large_on_memory_error
+    from .limits import limit_memory, time_limit, too_large_on_memory_error
 
     limit_memory(max_memory)
     rules = _guard(lambda: load_rules(rules_dir), debug)
     status = 0
     for pdf in pdfs:
         try:
-            with too_large_on_memory_error(pdf):
+            with too_large_on_memory_error(pdf), time_limit(timeout, pdf):
                 extraction = run_extract(pdf, rules, password=password, backend=backend, max_pages=max_pages)
             paths = deliver(extraction, None if output == "-" else output, formats=formats, db=db,
                             csv_dialect=csv_dialect)

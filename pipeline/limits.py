@@ -1,4 +1,4 @@
-"""A memory ceiling for reading, and what becomes of running into it.
+"""A memory ceiling and a time limit for reading, and what becomes of running into them.
 
 A PDF of a few megabytes can inflate to gigabytes (a Flate stream of zeros: a decompression
 bomb). ``limit_memory`` puts a ceiling on this process's data segment (``RLIMIT_DATA``, which on
@@ -9,17 +9,21 @@ the process when an allocation fails. So before PDFium reads a page, ``integrity
 inflates every content stream and font (a chunk at a time, dropping what it inflates) and refuses
 the file if one inflates to more than ``inflate_budget()``: an eighth of the ceiling, since PDFium
 holds a page's decoded content and the objects parsed from it several times over.
+
+``time_limit`` bounds one extraction in ``extract`` (``batch`` stops its workers from outside).
 """
 
 from __future__ import annotations
 
 import resource
+import signal
 import sys
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .errors import TooLargeError
+from .errors import TimeoutError_, TooLargeError
 
 DEFAULT_MAX_MEMORY = 2 * 2 ** 30
 """The ceiling ``extract --max-memory`` and the batch workers default to (bytes)."""
@@ -83,3 +87,24 @@ def too_large(path: Path | str) -> TooLargeError:
 def described(size: int) -> str:
     """A size in MiB or GiB: '512 MiB', '2.0 GiB'."""
     return f"{size / 2 ** 30:.1f} GiB" if size >= 2 ** 30 else f"{size / 2 ** 20:.0f} MiB"
+
+
+@contextmanager
+def time_limit(seconds: float | None, path: Path | str) -> Iterator[None]:
+    """Stop what runs inside after ``seconds`` with ``TimeoutError_`` naming ``path`` (exit 13). A
+    timer signal interrupts Python code (not one long call into a C library: the rules' regexes
+    have their own limit). None, or outside the main thread, sets no limit."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise TimeoutError_(f"{path}: took longer than {seconds:g} s (--timeout); stopped")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -19,16 +19,26 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import contract
-from .rules import DepartmentRules, EntityRules, LexiconRules, Profile, TableRules, UnitRules, _check_regex
+from .rules import (
+    DepartmentRules,
+    EntityRules,
+    LexiconRules,
+    Profile,
+    TableRules,
+    UnitRules,
+    _check_case_sensitive_regex,
+    _check_regex,
+)
 
 VOCABULARIES: dict[str, type[BaseModel]] = {"units": UnitRules, "departments": DepartmentRules,
                                             "lexicon": LexiconRules, "entities": EntityRules}
+REGEX_CHECKS = (_check_regex, _check_case_sensitive_regex)
 
 def _type_name(annotation: Any, metadata: list[Any] | None = None) -> str:
     """A field's type in a user's words: text, regex, number, one of …, list of …"""
     origin = typing.get_origin(annotation)
-    if origin is typing.Annotated or any(getattr(m, "func", None) is _check_regex for m in metadata or []):
-        return "regex"  # the only annotated type of the rules: RegexStr
+    if origin is typing.Annotated or any(getattr(m, "func", None) in REGEX_CHECKS for m in metadata or []):
+        return "regex"  # the only annotated types of the rules: RegexStr, CaseSensitiveRegexStr
     if origin in (typing.Union, types.UnionType):
         parts = [_type_name(arg) for arg in typing.get_args(annotation) if arg is not type(None)]
         return " or ".join(parts)

@@ -10,16 +10,19 @@ from __future__ import annotations
 import hashlib
 import importlib.resources
 import re
-from functools import cached_property, lru_cache
-from pathlib import Path
 import typing
+from contextvars import ContextVar
+from functools import cached_property, lru_cache, partial
+from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
+import regex
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import RulesError
 from .models import Level, ValueKind
+from .patterns import TimedPattern, backtracking_problem, record_origins
 from .text import fold
 
 DEFAULT_RULES_DIR = Path(str(importlib.resources.files("pipeline").joinpath("ruledata")))
@@ -32,26 +35,40 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _compile(pattern: str) -> re.Pattern[str]:
+_CHECKED: ContextVar[set[str] | None] = ContextVar("checked_patterns", default=None)
+"""The patterns validated while loading one file, to tell where each was written."""
+
+
+def _check_regex(pattern: str, ignorecase: bool = True) -> str:
     try:
-        return re.compile(pattern, re.IGNORECASE | re.UNICODE)
-    except re.error as exc:
+        re.compile(pattern, re.IGNORECASE if ignorecase else 0)
+        compiled(pattern)  # the engine that matches (``regex``) must read it too
+        problem = backtracking_problem(pattern, ignorecase)
+    except (re.error, regex.error) as exc:
         raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from exc
-
-
-def _check_regex(pattern: str) -> str:
-    _compile(pattern)
+    if problem:
+        raise ValueError(f"catastrophic regular expression {pattern!r}: {problem}")
+    seen = _CHECKED.get()
+    if seen is not None:
+        seen.add(pattern)
     return pattern
 
 
+def _check_case_sensitive_regex(pattern: str) -> str:
+    return _check_regex(pattern, ignorecase=False)
+
+
 RegexStr = Annotated[str, AfterValidator(_check_regex)]
-"""A case-insensitive regular expression written as a plain string in YAML."""
+"""A case-insensitive regular expression written as a plain string in YAML; refused if it is invalid or
+can backtrack catastrophically (see ``patterns.py``)."""
+
+CaseSensitiveRegexStr = Annotated[str, AfterValidator(_check_case_sensitive_regex)]
 
 
 @lru_cache(maxsize=512)
-def compiled(pattern: str) -> re.Pattern[str]:
-    """The compiled form of a rules regex (case-insensitive), cached."""
-    return _compile(pattern)
+def compiled(pattern: str) -> TimedPattern:
+    """The compiled form of a rules regex (case-insensitive, matched with a time limit), cached."""
+    return TimedPattern(pattern)
 
 
 class Keyword(StrictModel):
@@ -185,7 +202,7 @@ class TableRules(StrictModel):
         return tuple((c.key, fold(label), tuple(fold(label).split())) for c in self.columns for label in c.labels)
 
     @cached_property
-    def label_patterns(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    def label_patterns(self) -> tuple[tuple[str, TimedPattern], ...]:
         return tuple((c.key, compiled(p)) for c in self.columns for p in c.patterns)
 
     @cached_property
@@ -398,7 +415,7 @@ class LexiconRules(StrictModel):
 
 
 class EntityRules(StrictModel):
-    patterns: list[RegexStr]
+    patterns: list[CaseSensitiveRegexStr]
 
 
 class RuleSet(StrictModel):
@@ -415,7 +432,11 @@ class RuleSet(StrictModel):
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = _parse_yaml(path.read_bytes().decode("utf-8"), path)
+    except UnicodeDecodeError as exc:
+        line = exc.object[:exc.start].count(b"\n") + 1
+        raise RulesError(f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} on line {line}): "
+                         "save it as UTF-8") from exc
     except yaml.YAMLError as exc:
         raise RulesError(f"{path}: not valid YAML: {exc}".replace("\n", " ")) from exc
     except OSError as exc:
@@ -423,6 +444,43 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise RulesError(f"{path}: expected a mapping at the top level")
     return data
+
+
+def _parse_yaml(text: str, path: Path) -> Any:
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _refuse_repeated_keys(node, path)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _refuse_repeated_keys(root: yaml.Node, path: Path) -> None:
+    """YAML keeps the last of two equal keys: a rule written twice would silently lose its first form."""
+    pending: list[tuple[yaml.Node, str]] = [(root, "")]
+    visited: set[int] = set()  # an alias is the node it names: walk it once
+    while pending:
+        node, where = pending.pop()
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        prefix = f"{where}." if where else ""
+        if isinstance(node, yaml.SequenceNode):
+            pending += [(item, f"{prefix}{k}") for k, item in enumerate(node.value)]
+        elif isinstance(node, yaml.MappingNode):
+            first: dict[tuple[str, str], int] = {}
+            for key, value in node.value:
+                name = (key.tag, key.value) if isinstance(key, yaml.ScalarNode) else None
+                if name in first:
+                    raise RulesError(f"{path}: key '{prefix}{key.value}': repeated on line "
+                                     f"{key.start_mark.line + 1} (first on line {first[name]}); YAML would keep "
+                                     "only the last: remove one")
+                if name is not None:
+                    first[name] = key.start_mark.line + 1
+                    pending.append((value, f"{prefix}{key.value}"))
 
 
 def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -464,15 +522,38 @@ def _merge_named(base: list[dict[str, Any]], override: list[dict[str, Any]]) -> 
     return merged
 
 
-def _validate(model: type[StrictModel], data: dict[str, Any], path: Path) -> Any:
+def _validate(model: type[StrictModel], data: dict[str, Any], path: Path,
+              inherited: typing.Callable[[str], Path | None] | None = None) -> Any:
+    """``data`` as ``model``; ``inherited`` tells which base profile (if any) wrote a refused value."""
+    checked: set[str] = set()
+    token = _CHECKED.set(checked)
     try:
-        return model.model_validate(data)
+        result = model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         key = ".".join(str(part) for part in first["loc"]) or "(top level)"
         more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
         message = first["msg"].removeprefix("Value error, ")
-        raise RulesError(f"{path}: key '{key}': {message}{more}") from exc
+        base = inherited(first["input"]) if inherited and isinstance(first["input"], str) else None
+        origin = f" (set in {base.name})" if base else ""
+        raise RulesError(f"{path}: key '{key}': {message}{origin}{more}") from exc
+    finally:
+        _CHECKED.reset(token)
+    origins: dict[str, str] = {}
+    for pattern, key in _strings(data, checked):
+        origins.setdefault(pattern, f"{path}: key '{key}'")
+    record_origins(origins)
+    return result
+
+
+def _strings(data: Any, wanted: set[str], key: str = "") -> typing.Iterator[tuple[str, str]]:
+    """(string, its dotted key) for the strings of ``wanted`` found in ``data``."""
+    if isinstance(data, str) and data in wanted:
+        yield data, key
+    elif isinstance(data, dict | list):
+        items = data.items() if isinstance(data, dict) else enumerate(data)
+        for name, value in items:
+            yield from _strings(value, wanted, f"{key}.{name}" if key else str(name))
 
 
 def _load_profile(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
@@ -486,6 +567,20 @@ def _load_profile(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     if not parent_path.is_file():
         raise RulesError(f"{path}: key 'extends': no such file {parent}")
     return _deep_merge(_load_profile(parent_path, (*seen, path.resolve())), data)
+
+
+def _set_in_base(path: Path, value: str) -> Path | None:
+    """The base profile (of the ``extends:`` chain) whose text holds ``value``, when ``path`` does not."""
+    current, seen = path.resolve(), set()
+    while current.is_file() and current not in seen:
+        seen.add(current)
+        data = _read_yaml(current)
+        if next(_strings(data, {value}), None):
+            return None if current == path.resolve() else current
+        if "extends" not in data:
+            return None
+        current = (current.parent / str(data["extends"])).resolve()
+    return None
 
 
 def _version_of(files: list[Path]) -> str:
@@ -510,7 +605,7 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
     for path in profile_files:
         if path.name.startswith("_"):
             continue
-        profile = _validate(Profile, _load_profile(path), path)
+        profile = _validate(Profile, _load_profile(path), path, partial(_set_in_base, path))
         profiles.append(profile.model_copy(update={"source": str(path)}))
     if not profiles:
         raise RulesError(f"{profile_dir}: no profiles found (expected profiles/*.yaml)")
