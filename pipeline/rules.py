@@ -20,6 +20,7 @@ import regex
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .cache import cached, versions
 from .errors import RulesError
 from .models import Level, ValueKind
 from .patterns import TimedPattern, backtracking_problem, record_origins
@@ -34,6 +35,9 @@ DocumentKind = Literal["pap", "dup", "piao", "performance", "ict_plan"]
 class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+
+_ORIGINS_SEEN: ContextVar[dict[str, str] | None] = ContextVar("pattern_origins", default=None)
+"""Where each pattern of the rules being loaded was written (kept with them in the cache)."""
 
 _CHECKED: ContextVar[set[str] | None] = ContextVar("checked_patterns", default=None)
 """The patterns validated while loading one file, to tell where each was written."""
@@ -431,6 +435,9 @@ class RuleSet(StrictModel):
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
+    files_read = _FILES_READ.get()
+    if files_read is not None:
+        files_read.append(path)
     try:
         data = _parse_yaml(path.read_bytes().decode("utf-8"), path)
     except UnicodeDecodeError as exc:
@@ -543,6 +550,10 @@ def _validate(model: type[StrictModel], data: dict[str, Any], path: Path,
     for pattern, key in _strings(data, checked):
         origins.setdefault(pattern, f"{path}: key '{key}'")
     record_origins(origins)
+    seen = _ORIGINS_SEEN.get()
+    if seen is not None:
+        for pattern, where in origins.items():
+            seen.setdefault(pattern, where)
     return result
 
 
@@ -594,11 +605,59 @@ def _version_of(files: list[Path]) -> str:
 def load_rules(directory: Path | str | None = None) -> RuleSet:
     """Load and validate a rules directory (``profiles/*.yaml`` + ``vocabularies/*.yaml``).
 
-    Profiles whose file name starts with ``_`` are only bases for ``extends:``.
+    Profiles whose file name starts with ``_`` are only bases for ``extends:``. The validated rules
+    are kept in the cache folder (``cache.py``) under the files' contents, so a fresh process skips
+    the validation; any change to a file validates again.
     """
     root = Path(directory) if directory else DEFAULT_RULES_DIR
     if not root.is_dir():
         raise RulesError(f"{root}: rules directory not found")
+    profile_dir, vocab_dir = root / "profiles", root / "vocabularies"
+    profile_files = sorted(profile_dir.glob("*.yaml")) if profile_dir.is_dir() else []
+    vocab_files = sorted(vocab_dir.glob("*.yaml")) if vocab_dir.is_dir() else []
+    try:
+        version = _version_of(profile_files + vocab_files)
+    except OSError as exc:
+        raise RulesError(f"{exc.filename}: cannot be read: {exc.strerror}") from exc
+    key = (str(root.resolve()), version, *versions("pydantic", "pydantic-core", "regex", "PyYAML"))
+    loaded = cached("rules", key, lambda: _build_rules(root, version))
+    if not all(_digest(Path(name)) == digest for name, digest in loaded.files):
+        loaded = _build_rules(root, version)  # a base profile outside the folder has changed
+    record_origins(loaded.origins)
+    return loaded.rules
+
+
+class _LoadedRules(typing.NamedTuple):
+    rules: RuleSet
+    origins: dict[str, str]  # pattern -> where it was written, for the messages of a timeout
+    files: tuple[tuple[str, str], ...]  # every file read, with the digest of its bytes
+
+
+_FILES_READ: ContextVar[list[Path] | None] = ContextVar("rules_files_read", default=None)
+
+
+def _build_rules(root: Path, version: str) -> _LoadedRules:
+    files: list[Path] = []
+    origins: dict[str, str] = {}
+    token = _FILES_READ.set(files)
+    origins_token = _ORIGINS_SEEN.set(origins)
+    try:
+        rules = _validated_rules(root, version)
+    finally:
+        _FILES_READ.reset(token)
+        _ORIGINS_SEEN.reset(origins_token)
+    read = sorted({str(path.resolve()) for path in files})
+    return _LoadedRules(rules, origins, tuple((name, _digest(Path(name))) for name in read))
+
+
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"
+
+
+def _validated_rules(root: Path, version: str) -> RuleSet:
     profile_dir, vocab_dir = root / "profiles", root / "vocabularies"
     profile_files = sorted(profile_dir.glob("*.yaml")) if profile_dir.is_dir() else []
     profiles = []
@@ -620,7 +679,7 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
 
     return RuleSet(
         directory=str(root),
-        version=_version_of(profile_files + sorted(vocab_dir.glob("*.yaml"))),
+        version=version,
         profiles=sorted(profiles, key=lambda p: (-p.detect.priority, p.name)),
         **vocabularies,
     )

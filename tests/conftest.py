@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import json
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +14,12 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.rules import RuleSet, load_rules
+
+# the set-up cache (pipeline/cache.py) of the test run lives in a folder of its own: tests neither
+# read a user's entries nor leave theirs behind; subprocesses inherit it
+if "PLANEXTRACT_CACHE_DIR" not in os.environ:
+    os.environ["PLANEXTRACT_CACHE_DIR"] = tempfile.mkdtemp(prefix="planextract-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["PLANEXTRACT_CACHE_DIR"], ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
