@@ -1,21 +1,54 @@
-"""An Italian word lexicon with frequencies (wordfreq), used to judge and repair damaged words."""
+"""An Italian word lexicon with frequencies (wordfreq), used to judge and repair damaged words.
+
+The words are kept as one sorted list with a parallel array of frequencies: a word's frequency is a
+binary search away, the prefix searches of the ligature repair use the same list, and the pair is
+stored in the cache folder (``cache.py``) — reading wordfreq's own files, or unpickling a dict of
+300,000 words, takes longer than most plans take to repair.
+"""
 
 from __future__ import annotations
 
 import math
+from array import array
+from bisect import bisect_left, insort
+from dataclasses import dataclass
 from functools import lru_cache
 
+from .cache import cached, versions
 from .rules import LexiconRules
 
 UNKNOWN_LOG10P = -12.0
 """log10 probability given to a string that is not a word at all."""
 
 
+@dataclass(frozen=True, slots=True)
+class WordList:
+    """Every word of a language, sorted, with ``frequencies[i]`` the frequency of ``words[i]``."""
+
+    words: list[str]
+    frequencies: array
+
+    def frequency(self, word: str) -> float | None:
+        index = bisect_left(self.words, word)
+        return self.frequencies[index] if index < len(self.words) and self.words[index] == word else None
+
+
 @lru_cache(maxsize=4)
-def _frequencies(language: str) -> dict[str, float]:
+def word_list(language: str) -> WordList:
+    return cached("lexicon", (language, *versions("wordfreq")), lambda: _wordfreq_list(language))
+
+
+def _wordfreq_list(language: str) -> WordList:
     from wordfreq import get_frequency_dict
 
-    return get_frequency_dict(language)
+    frequencies = get_frequency_dict(language)
+    words = sorted(frequencies)
+    return WordList(words, array("d", (frequencies[word] for word in words)))
+
+
+def _contains(words: list[str], word: str) -> bool:
+    index = bisect_left(words, word)
+    return index < len(words) and words[index] == word
 
 
 class Lexicon:
@@ -23,12 +56,13 @@ class Lexicon:
 
     def __init__(self, rules: LexiconRules) -> None:
         self.rules = rules
-        self._freq = _frequencies(rules.language)
+        self._list = word_list(rules.language)
         self._short = frozenset(w.casefold() for w in rules.short_words)
         self._extra = frozenset(w.casefold() for w in rules.extra_words)
         self._sorted: dict[float, list[str]] = {}
         self._caches: dict[tuple, dict] = {}
-        self._known: dict[str, bool] = {}      # memos: the words of a document repeat
+        self._zipf: dict[str, float] = {}       # memos: the words of a document repeat
+        self._known: dict[str, bool] = {}
         self._log10p: dict[str, float] = {}
 
     def zipf(self, word: str) -> float:
@@ -38,8 +72,11 @@ class Lexicon:
         return self._zipf_of(folded)
 
     def _zipf_of(self, folded: str) -> float:
-        freq = self._freq.get(folded)
-        return math.log10(freq) + 9 if freq else 0.0
+        zipf = self._zipf.get(folded)
+        if zipf is None:
+            freq = self._list.frequency(folded)
+            zipf = self._zipf[folded] = math.log10(freq) + 9 if freq else 0.0
+        return zipf
 
     def is_known(self, word: str) -> bool:
         known = self._known.get(word)
@@ -56,7 +93,14 @@ class Lexicon:
         """All words at least this frequent, sorted (for prefix searches); computed once."""
         if zipf not in self._sorted:
             threshold = 10 ** (zipf - 9)
-            self._sorted[zipf] = sorted({w for w, f in self._freq.items() if f >= threshold} | self._extra)
+            frequent = self._list.words if min(self._list.frequencies, default=0.0) >= threshold else [
+                word for word, freq in zip(self._list.words, self._list.frequencies) if freq >= threshold]
+            missing = sorted(word for word in self._extra if not _contains(frequent, word))
+            if missing:
+                frequent = list(frequent)
+                for word in missing:
+                    insort(frequent, word)
+            self._sorted[zipf] = frequent
         return self._sorted[zipf]
 
     def cache(self, name: tuple) -> dict:
