@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Iterator
 
 from . import __version__
-from .catalog import Catalog
 from .clean import Cleaner
 from .compare import Comparison
 from .compare import compare as compare_extractions
@@ -35,7 +34,6 @@ from .normalise import normalise
 from .parse import PdfSource, open_pdf
 from .rules import FurnitureRules, RuleSet, load_rules
 from .segment import SURVEY_PAGES, Block, SegmentedDocument, Segmenter, Survey, survey
-from .report import write_comparison
 from .validate import validate
 
 
@@ -187,6 +185,8 @@ def deliver(extraction: Extraction, out_dir: Path | str | None, stem: str | None
     """Store an extraction into the catalog ``db`` (if given), then write its files into ``out_dir``
     (if given); returns the paths written."""
     if db is not None:
+        from .catalog import Catalog
+
         with Catalog(db) as catalog:
             catalog.store(extraction)
     return {} if out_dir is None else write_outputs(extraction, Path(out_dir), stem, formats, csv_dialect)
@@ -205,6 +205,8 @@ def load_plan(reference: Extraction | Path | str, rules: RuleSet | Path | str | 
             raise NotAnExtractionError(
                 f"{path}: not an extraction JSON of planextract ({str(exc).splitlines()[0]})") from exc
     if db is not None and not path.is_file():
+        from .catalog import Catalog
+
         with Catalog(db) as catalog:
             return catalog.load(str(reference))
     return extract(path, rules, **options)
@@ -215,6 +217,8 @@ def compare(old: Extraction | Path | str, new: Extraction | Path | str, rules: R
             **options) -> Comparison:
     """What changed from the ``old`` plan to the ``new`` one (each as ``load_plan`` takes it);
     with ``out_dir``, also writes changes.json, changes.csv and report.html (in ``lang``) there."""
+    from .report import write_comparison  # imported when used: an extraction does not need it
+
     comparison = compare_extractions(load_plan(old, rules, db, **options), load_plan(new, rules, db, **options))
     if out_dir is not None:
         write_comparison(comparison, Path(out_dir), lang)

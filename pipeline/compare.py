@@ -22,7 +22,6 @@ from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-import numpy as np
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
 
@@ -190,6 +189,8 @@ def _above(queries: list[str], choices: list[str], threshold: float) -> Iterator
     scores; in double precision, so that a score is the one ``fuzz.ratio`` gives and ties stay ties."""
     if not choices:
         return
+    import numpy as np  # only comparisons need it: not imported by every extraction
+
     step = max(1, _BLOCK_CELLS // len(choices))
     for start in range(0, len(queries), step):
         scores = process.cdist(queries[start:start + step], choices, scorer=fuzz.ratio, score_cutoff=threshold,

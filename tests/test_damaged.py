@@ -180,11 +180,14 @@ def test_ascii85_decodes_as_the_standard_library_does():
     import random
 
     rng = random.Random(1)
-    for size in [*range(12), 1000, 4099]:
+    for size in [*range(12), 1000, 4099, 300_001]:  # the last one long enough for numpy
         data = bytes(rng.choice([0, 0, 255, rng.randrange(256)]) for _ in range(size))
         assert ascii85(base64.a85encode(data, wrapcol=75, adobe=True)) == data
-    with pytest.raises(ValueError, match="Non-Ascii85 digit"):
-        ascii85(b"87cURD]i,\"Ebo{80~>")
+    for padding in (b"", b"!" * 400_000):
+        with pytest.raises(ValueError, match="^Non-Ascii85 digit found: '{'$"):
+            ascii85(padding + b"87cURD]i,\"Ebo{80~>")
+        with pytest.raises(ValueError, match="^Ascii85 overflow$"):
+            ascii85(padding + b"uuuuu~>")
 
 
 # -- the fuzz run --------------------------------------------------------------------------------
