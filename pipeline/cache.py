@@ -73,10 +73,8 @@ def cached(kind: str, key: tuple[str, ...], build: Callable[[], T]) -> T:
     path = folder / f"{kind}-{digest[:24]}.pickle"
     try:
         with path.open("rb") as handle:
-            return pickle.load(handle)  # noqa: S301 (the user's own cache folder)
-    except FileNotFoundError:
-        pass
-    except Exception:  # noqa: BLE001 (a damaged or foreign entry is rebuilt, whatever the damage)
+            return pickle.load(handle)
+    except Exception:  # noqa: BLE001, S110 (an entry missing, damaged or foreign is built again)
         pass
     value = build()
     _store(path, value, kind)

@@ -396,7 +396,7 @@ class KnownDepartment(StrictModel):
 class DepartmentRules(StrictModel):
     unit_heads: dict[str, list[str]] = Field(
         description="nouns that open an organisational unit name, each with its other forms (plural ...)")
-    lemmatizer: bool = Field(False, description="also lemmatise with spaCy's Italian lookup tables (~120 MB)")
+    lemmatizer: bool = Field(False, description="also lemmatise with spaCy's Italian lookup tables (read once, then cached)")
     known: list[KnownDepartment] = Field(default_factory=list)
     min_similarity: float = 92.0
 

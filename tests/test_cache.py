@@ -9,11 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SAMPLES
 
 from pipeline import cache, rules
 from pipeline.rules import load_rules
-
-from conftest import ROOT, SAMPLES
 
 
 @pytest.fixture()
