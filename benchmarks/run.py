@@ -5,9 +5,10 @@
 Reports, for each backend, the end-to-end time per page of `planextract extract` (a fresh process,
 start-up included) and inside one process (start-up excluded), the peak memory (max RSS) of that
 process, the same for a plan a quarter as long (is memory flat in the page count?), the ratio to
-`pdftotext` and to bare pdfplumber `extract_words` on the same file, and the speed-up of
-`planextract batch` with 2 workers over 1 on a folder of 16 plans (about 1,000 pages). Prints a
-Markdown table.
+`pdftotext` and to bare pdfplumber `extract_words` on the same file, the peak memory on a plan of
+``--huge`` pages (default 10,000; 0 skips it), the speed-up of `planextract batch` with 2 workers
+over 1 on a folder of 16 plans (about 1,000 pages), and the set-up of a fresh process
+(``startup.py``). Prints Markdown tables.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--workdir", type=Path, default=HERE / "data")
+    parser.add_argument("--huge", type=int, default=10000, help="pages of the plan measured for peak memory")
     parser.add_argument("--skip-pdfplumber", action="store_true", help="skip the slow pdfplumber runs")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -92,6 +94,12 @@ def main() -> None:
         rows.append(f"| {backend} | {per_page:.1f} | {inside:.1f} | {ratio} | {short_peak:.0f} MB ({short_pages} p.)"
                     f" → {peak:.0f} MB ({pages} p.) |")
     words = pdfplumber_words(long_plan) / pages * 1000
+    huge = None
+    if args.huge:
+        huge_plan = make_plan(args.huge, args.workdir / f"plan-{args.huge}.pdf")
+        with tempfile.TemporaryDirectory() as out:
+            huge_seconds, huge_peak = peak_of([*CLI, "extract", str(huge_plan), "-o", out])
+        huge = (page_count(huge_plan), huge_seconds, huge_peak)
 
     with tempfile.TemporaryDirectory() as folder:
         batch_plan = make_plan(60, args.workdir / "plan-60.pdf")
@@ -112,8 +120,15 @@ def main() -> None:
     print("| backend | end to end, ms/page | in one process, ms/page | × pdftotext | peak memory |")
     print("|---|---|---|---|---|")
     print("\n".join(rows))
+    if huge:
+        print(f"\nPlan of {huge[0]} pages (pdfium): {huge[1]:.0f} s end to end, "
+              f"{huge[1] / huge[0] * 1000:.1f} ms/page, peak memory {huge[2]:.0f} MB")
     print(f"\nBatch of 16 plans ({batch_pages} pages): 1 worker {times[1]:.1f} s, 2 workers {times[2]:.1f} s "
-          f"→ speed-up {times[1] / times[2]:.2f}×")
+          f"→ speed-up {times[1] / times[2]:.2f}×\n")
+    sys.path.insert(0, str(HERE))
+    from startup import report
+
+    print(report(HERE.parent / "samples" / "pap-2022-2024.pdf"))
 
 
 if __name__ == "__main__":
