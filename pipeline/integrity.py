@@ -22,16 +22,17 @@ text). Each object is checked once, however many pages use it.
 from __future__ import annotations
 
 import base64
-import mmap
+import os
 import re
 import zlib
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, BinaryIO, Callable, Iterator
 
 from .backends import Problem
 from .errors import TooLargeError
 
 _HEADER = re.compile(rb"\s*(\d+)\s+\d+\s+obj\b")
+_HEADER_WINDOW = 1024  # bytes read at an object's offset to find its header
 _INFLATE_CHUNK = 1 << 14  # compressed bytes inflated at a time: at most ~16 MiB out
 _MAX_DEPTH = 64           # page-tree and form nesting followed
 _NAME = rb"/([^\s/\[\]()<>{}%]+)"
@@ -47,15 +48,14 @@ def find_damage(path: Path, password: str = "", budget: int | None = None) -> li
 
     with path.open("rb") as handle:
         try:
-            document = PDFDocument(PDFParser(handle), password=password)
+            document = PDFDocument(PDFParser(handle), password=password, caching=False)  # memory flat: an object asked again is parsed again
         except (PDFEncryptionError, PDFPasswordIncorrect):
             return []  # an encryption pdfminer does not handle: nothing to say about the structure
         except (MemoryError, RecursionError):
             raise
         except Exception as exc:  # noqa: BLE001 (pdfminer signals damage with many exception types)
             return [Problem(f"the file's structure cannot be read ({_reason(exc)})")]
-        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            problems = _xref_damage(document, data)
+        problems = _xref_damage(document, handle)
         walk = _Walk(document, budget)
         try:
             walk.page_tree()
@@ -73,15 +73,16 @@ def _too_large(path: Path, what: str, budget: int) -> TooLargeError:
                          "(--max-memory)")
 
 
-def _xref_damage(document: Any, data: mmap.mmap) -> list[Problem]:
+def _xref_damage(document: Any, handle: BinaryIO) -> list[Problem]:
     """A cross-reference table rebuilt by scanning, or entries that point at another object."""
     from pdfminer.pdfdocument import PDFXRefFallback
 
     if any(isinstance(xref, PDFXRefFallback) for xref in document.xrefs):
         return [Problem("the cross-reference table is broken: the readers rebuild it by scanning the file, "
                         "objects may be lost or wrong")]
+    size = os.fstat(handle.fileno()).st_size
     wrong = sorted({number for xref in document.xrefs for number in xref.get_objids()
-                    if not _points_at(data, xref.get_pos(number), number)})
+                    if not _points_at(handle, size, xref.get_pos(number), number)})
     if not wrong:
         return []
     listed = ", ".join(map(str, wrong[:5])) + (" …" if len(wrong) > 5 else "")
@@ -89,11 +90,13 @@ def _xref_damage(document: Any, data: mmap.mmap) -> list[Problem]:
                     f"({listed}): the readers repair it, objects may be lost or wrong")]
 
 
-def _points_at(data: mmap.mmap, position: tuple[int | None, int, int], number: int) -> bool:
+def _points_at(handle: BinaryIO, size: int, position: tuple[int | None, int, int], number: int) -> bool:
+    """Whether the object's header is where the table says. Read a little at a time (a mapped file
+    would count whole in the process's memory once every object was looked at)."""
     stream, offset, _ = position
     if stream is not None or number == 0:
         return True  # in an object stream: checked when that stream is read
-    found = _HEADER.match(data, offset) if 0 <= offset < len(data) else None
+    found = _HEADER.match(os.pread(handle.fileno(), _HEADER_WINDOW, offset)) if 0 <= offset < size else None
     return found is not None and int(found.group(1)) == number
 
 
