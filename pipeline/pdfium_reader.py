@@ -22,6 +22,9 @@ from .layout import Char, Rect
 _BLANKS = frozenset([9, 10, 11, 12, 13, 32, 0xA0, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006,
                      0x2007, 0x2008, 0x2009, 0x200A, 0x202F, 0x205F, 0x3000])
 _HYPHEN_MARK = 2  # PDFium's code for a hyphen that ends a line
+REOPEN_EVERY = 500
+"""Pages after which the document is opened afresh: PDFium keeps every object it has parsed until
+the document is closed (about 35 MB per 1,000 pages of a plan), so memory would grow with the pages."""
 
 
 def read_with_pdfium(path: Path, password: str, metadata: dict[str, str]) -> Iterator[RawPage]:
@@ -33,12 +36,29 @@ def read_with_pdfium(path: Path, password: str, metadata: dict[str, str]) -> Ite
         metadata.update({k: valid_text(str(v)) for k, v in pdf.get_metadata_dict().items() if v})
         size = (0.0, 0.0)
         for index in range(len(pdf)):
+            if index and index % REOPEN_EVERY == 0:
+                pdf = _reopened(pdf, path, password)
             raw = _page(pdf, index, fallback, size)
             size = (raw.width, raw.height)
             yield raw
     finally:
         fallback.close()
         pdf.close()
+
+
+def _reopened(pdf: Any, path: Path, password: str) -> Any:
+    """A new handle on the same file, or the old one if the file no longer opens the same."""
+    import pypdfium2 as pdfium
+
+    try:
+        fresh = pdfium.PdfDocument(str(path), password=password or None)
+    except (pdfium.PdfiumError, OSError):
+        return pdf
+    if len(fresh) != len(pdf):
+        fresh.close()
+        return pdf
+    pdf.close()
+    return fresh
 
 
 def _page(pdf: Any, index: int, fallback: _Fallback, size: tuple[float, float]) -> RawPage:

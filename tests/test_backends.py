@@ -43,3 +43,17 @@ def layouts(tmp_path_factory):
 def test_backends_agree_on_every_layout(rules, layouts, kind, layout):
     pdf = layouts[(kind, layout)]
     assert_same(extract(pdf, rules, backend="pdfium"), extract(pdf, rules, backend="pdfplumber"))
+
+
+def test_reopening_the_document_on_the_way_changes_nothing(rules, monkeypatch):
+    """PDFium's document is opened afresh every REOPEN_EVERY pages, to let go of what it parsed."""
+    from pipeline import pdfium_reader
+
+    pdf = SAMPLES / "dup-2022-2024.pdf"
+    once = extract(pdf, rules).model_dump_json()
+    opened = []
+    real_reopen = pdfium_reader._reopened
+    monkeypatch.setattr(pdfium_reader, "REOPEN_EVERY", 1)
+    monkeypatch.setattr(pdfium_reader, "_reopened", lambda *args: opened.append(1) or real_reopen(*args))
+    assert extract(pdf, rules).model_dump_json() == once
+    assert len(opened) == 5  # before each of pages 2 to 6
