@@ -13,7 +13,7 @@ import json
 import re
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -173,12 +173,19 @@ def with_document(table: Table) -> Table:
 
 def table_rows(extraction: Extraction, name: str) -> list[dict[str, Any]]:
     """The rows of one table of an extraction, as {column: value}."""
+    return list(iter_rows(extraction, name))
+
+
+def iter_rows(extraction: Extraction, name: str) -> Iterator[dict[str, Any]]:
+    """``table_rows`` one row at a time (a long plan's tables need not be held whole to be written)."""
+    if name not in ("objectives", "indicators", "values"):
+        raise KeyError(name)
     if name == "objectives":
-        return [{c.name: c.get(o) for c in OBJECTIVES.columns} for o in extraction.objectives]
-    if name == "indicators":
+        for objective in extraction.objectives:
+            yield {c.name: c.get(objective) for c in OBJECTIVES.columns}
+    elif name == "indicators":
         objectives = {o.id: o for o in extraction.objectives}
         links = {link.name: link for link in LINKS}
-        rows = []
         for indicator in extraction.indicators:
             row: dict[str, Any] = {}
             for column in INDICATORS.columns:
@@ -187,9 +194,9 @@ def table_rows(extraction: Extraction, name: str) -> list[dict[str, Any]]:
                     row[column.name] = getattr(other, links[column.name].source) if other else None
                 else:
                     row[column.name] = column.get(indicator)
-            rows.append(row)
-        return rows
-    if name == "values":
-        return [{"indicator_id": i.id, "position": k, **{c.name: c.get(v) for c in VALUES.columns[2:]}}
-                for i in extraction.indicators for k, v in enumerate(i.values, start=1)]
-    raise KeyError(name)
+            yield row
+    else:
+        for indicator in extraction.indicators:
+            for position, value in enumerate(indicator.values, start=1):
+                yield {"indicator_id": indicator.id, "position": position,
+                       **{c.name: c.get(value) for c in VALUES.columns[2:]}}

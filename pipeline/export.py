@@ -9,12 +9,12 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .contract import INDICATORS, OBJECTIVES, TABLES, VALUES, table_rows
+from .contract import INDICATORS, OBJECTIVES, TABLES, VALUES, iter_rows, table_rows
 from .errors import OutputError
 from .models import Extraction
 
@@ -24,8 +24,31 @@ VALUE_COLUMNS = VALUES.names
 
 
 def to_json(extraction: Extraction) -> str:
-    data = extraction.model_dump(mode="json", by_alias=True)
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return "".join(json_chunks(extraction))
+
+
+LONG_LISTS = ("action_areas", "strategic_directions", "objectives", "indicators", "warnings")
+
+
+class _DumpedOnTheWay(list):
+    """A list of models that the JSON encoder reads as dicts, one model at a time: the whole
+    document as dicts would take ten times the memory of its text (a gigabyte at 10,000 pages)."""
+
+    def __iter__(self) -> Iterator[Any]:
+        for item in super().__iter__():
+            yield item.model_dump(mode="json", by_alias=True)
+
+
+def json_chunks(extraction: Extraction) -> Iterator[str]:
+    """The JSON of an extraction in pieces: the text of ``json.dumps(extraction.model_dump(mode='json',
+    by_alias=True), ensure_ascii=False, indent=2)`` and a newline (the encoder with an indent is
+    json's Python one, which walks lists by iterating them)."""
+    data = extraction.model_copy(update={name: [] for name in LONG_LISTS}).model_dump(mode="json", by_alias=True)
+    for name in LONG_LISTS:
+        field = Extraction.model_fields[name]
+        data[field.serialization_alias or field.alias or name] = _DumpedOnTheWay(getattr(extraction, name))
+    yield from json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(data)
+    yield "\n"
 
 
 def objective_rows(extraction: Extraction) -> list[dict[str, Any]]:
@@ -73,15 +96,28 @@ def _cell(value: Any, dialect: CsvDialect) -> str:
 
 
 def to_csv(rows: Iterable[dict[str, Any]], columns: list[str], dialect: CsvDialect | str = "standard") -> str:
+    return "".join(csv_chunks(rows, columns, dialect))
+
+
+CSV_ROWS_PER_CHUNK = 1000
+
+
+def csv_chunks(rows: Iterable[dict[str, Any]], columns: list[str],
+               dialect: CsvDialect | str = "standard") -> Iterator[str]:
+    """The CSV text of ``rows`` in pieces of ``CSV_ROWS_PER_CHUNK`` rows."""
     dialect = CSV_DIALECTS[dialect] if isinstance(dialect, str) else dialect
     buffer = io.StringIO()
     if dialect.bom:
         buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\n", delimiter=dialect.delimiter)
     writer.writerow(columns)
-    for row in rows:
+    for number, row in enumerate(rows, start=1):
         writer.writerow([_cell(row.get(column), dialect) for column in columns])
-    return buffer.getvalue()
+        if number % CSV_ROWS_PER_CHUNK == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def _file_mode() -> int:
@@ -111,11 +147,12 @@ class OutputSet:
         self._staged.append((Path(tmp), path))
         return Path(tmp)
 
-    def write_text(self, path: Path, text: str) -> None:
+    def write_text(self, path: Path, text: str | Iterable[str]) -> None:
+        """Stage ``text``, given whole or in pieces."""
         tmp = self.temporary(path)
         try:
             with open(tmp, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
+                handle.writelines([text] if isinstance(text, str) else text)
         except OSError as exc:
             raise OutputError(f"{path}: cannot write output ({exc.strerror or exc})") from exc
 
@@ -179,11 +216,10 @@ def write_outputs(extraction: Extraction, directory: Path, stem: str | None = No
 
     paths = output_paths(stem or extraction.source.file, directory)
     written = {"json": paths["json"]}
-    rows = {table: table_rows(extraction, table) for table in TABLES}
     with OutputSet() as outputs:
         if "csv" in formats:
             for name, table in TABLES.items():
-                outputs.write_text(paths[name], to_csv(rows[name], table.names, csv_dialect))
+                outputs.write_text(paths[name], csv_chunks(iter_rows(extraction, name), table.names, csv_dialect))
                 written[name] = paths[name]
             outputs.write_text(paths["package"], data_package_text(paths["json"].stem,
                                                                    {name: paths[name] for name in TABLES},
@@ -191,10 +227,10 @@ def write_outputs(extraction: Extraction, directory: Path, stem: str | None = No
             written["package"] = paths["package"]
         if "parquet" in formats:
             for name, table in TABLES.items():
-                write_parquet(outputs.temporary(paths[f"{name}_parquet"]), table, rows[name])
+                write_parquet(outputs.temporary(paths[f"{name}_parquet"]), table, table_rows(extraction, name))
                 written[f"{name}_parquet"] = paths[f"{name}_parquet"]
         if "xlsx" in formats:
             outputs.temporary(paths["xlsx"]).write_bytes(workbook_bytes({paths["json"].stem: extraction}))
             written["xlsx"] = paths["xlsx"]
-        outputs.write_text(paths["json"], to_json(extraction))
+        outputs.write_text(paths["json"], json_chunks(extraction))
     return written

@@ -166,3 +166,29 @@ def test_an_output_folder_that_is_a_file_is_an_output_error(tmp_path):
         assert result.exit_code == 9, result.output
         assert result.stderr.splitlines()[-1].startswith(f"error: {blocker}/dup-2022-2024.")
         assert "cannot write output" in result.stderr.splitlines()[-1]
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_files_written_in_pieces_are_the_whole_dump(rules, name, monkeypatch):
+    """A long plan's JSON and CSV are written a piece at a time; the text is the one-shot dump's."""
+    from pipeline import export
+    from pipeline.api import extract
+    from pipeline.contract import TABLES, table_rows
+
+    extraction = extract(SAMPLES / f"{name}.pdf", rules)
+    whole = json.dumps(extraction.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=2) + "\n"
+    pieces = list(export.json_chunks(extraction))
+    assert "".join(pieces) == whole and len(pieces) > 100
+    monkeypatch.setattr(export, "CSV_ROWS_PER_CHUNK", 3)
+    for table_name, table in TABLES.items():
+        for dialect in export.CSV_DIALECTS:
+            rows = table_rows(extraction, table_name)
+            buffer = io.StringIO()
+            if export.CSV_DIALECTS[dialect].bom:
+                buffer.write("\ufeff")
+            writer = csv.writer(buffer, lineterminator="\n", delimiter=export.CSV_DIALECTS[dialect].delimiter)
+            writer.writerow(table.names)
+            writer.writerows([export._cell(row.get(c), export.CSV_DIALECTS[dialect]) for c in table.names] for row in rows)
+            chunks = list(export.csv_chunks(iter(rows), table.names, dialect))
+            assert "".join(chunks) == buffer.getvalue()
+            assert len(chunks) == len(rows) // 3 + 1
