@@ -24,8 +24,32 @@ NOT_COMPARED = {"compare": False}
 """Field metadata: provenance and derived fields that ``compare`` does not report as changes."""
 
 
+class _SharedFieldsSet(set):
+    """The names of the fields an instance was given, one set shared by all instances given the same."""
+
+
+_FIELDS_SETS: dict[tuple[type, frozenset[str]], _SharedFieldsSet] = {}
+_FIELDS_SETS_KEPT = 4096  # distinct (model, fields given) pairs: a few dozen in practice
+
+
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    # pydantic keeps, per instance, the set of the fields it was given: for an indicator and its box
+    # and values that set weighs as much as the data (about 200 MB at 10,000 pages). Instances given
+    # the same fields share one set; an instance gets its own again before an attribute is assigned.
+    def model_post_init(self, context: object, /) -> None:
+        key = (type(self), frozenset(self.__pydantic_fields_set__))
+        shared = _FIELDS_SETS.get(key)
+        if shared is None and len(_FIELDS_SETS) < _FIELDS_SETS_KEPT:
+            shared = _FIELDS_SETS[key] = _SharedFieldsSet(self.__pydantic_fields_set__)
+        if shared is not None:
+            object.__setattr__(self, "__pydantic_fields_set__", shared)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if type(self.__pydantic_fields_set__) is _SharedFieldsSet:
+            object.__setattr__(self, "__pydantic_fields_set__", set(self.__pydantic_fields_set__))
+        super().__setattr__(name, value)
 
 
 class BBox(Model):

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .departments import DepartmentMatcher
 from .models import (ActionArea, BBox, Classification, Indicator, IndicatorValue, Objective, Period,
@@ -20,6 +22,8 @@ from .models import (ActionArea, BBox, Classification, Indicator, IndicatorValue
 from .raw import Extracted, RawClassification, RawIndicator, RawObjective
 from .rules import RuleSet, UnitRules
 from .text import fold, squash
+
+T = TypeVar("T")
 
 MONTHS = {name: n for n, names in enumerate([
     ("gennaio", "gen"), ("febbraio", "feb"), ("marzo", "mar"), ("aprile", "apr"), ("maggio", "mag"),
@@ -150,19 +154,33 @@ class Normalised:
 def normalise(extracted: Extracted, rules: RuleSet, period: Period | None = None,
               department_expected: tuple[str, ...] = ("general", "operational", "specific", "action")) -> Normalised:
     """Give every item its id, type every printed value (a relative year resolved against the plan
-    ``period``), canonicalise departments, and collect the warnings."""
+    ``period``), canonicalise departments, and collect the warnings.
+
+    ``extracted`` is used up: its lists are emptied as their items are converted, so that a long
+    plan is never held twice (at 10,000 pages the raw indicators alone take about 200 MB)."""
     ids = _ids(extracted)
     warnings = [Warning(kind=i.kind, message=i.message, page=i.page, ref=ids.get(id(i.item), i.ref))
                 for i in extracted.issues]
     matcher = DepartmentMatcher(rules.departments) if extracted.objectives else None
     objectives = [_objective(o, ids, matcher, warnings, department_expected) for o in extracted.objectives]
-    indicators = [_indicator(i, ids, rules.units, period or Period(), warnings) for i in extracted.indicators]
-    return Normalised(
+    indicators = [_indicator(i, ids, rules.units, period or Period(), warnings)
+                  for i in _used_up(extracted.indicators)]
+    normalised = Normalised(
         action_areas=[ActionArea(number=a.number, title=a.title, page=a.page, bbox=BBox.of(a.bbox))
                       for a in extracted.action_areas],
         strategic_directions=[StrategicDirection(code=d.code, area=d.area, text=d.text, page=d.page,
                                                  bbox=BBox.of(d.bbox)) for d in extracted.strategic_directions],
         objectives=objectives, indicators=indicators, warnings=warnings)
+    for used in (extracted.objectives, extracted.issues, extracted.action_areas, extracted.strategic_directions):
+        used.clear()
+    return normalised
+
+
+def _used_up(items: list[T]) -> Iterator[T]:
+    """The items of a list in order, each dropped from the list as it is handed out."""
+    items.reverse()
+    while items:
+        yield items.pop()
 
 
 def _ids(extracted: Extracted) -> dict[int, str]:
