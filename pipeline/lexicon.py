@@ -21,6 +21,12 @@ UNKNOWN_LOG10P = -12.0
 """log10 probability given to a string that is not a word at all."""
 
 
+def _index_of(words: list[str], word: str) -> int | None:
+    """Where ``word`` is in the sorted list ``words``, if it is there."""
+    index = bisect_left(words, word)
+    return index if index < len(words) and words[index] == word else None
+
+
 @dataclass(frozen=True, slots=True)
 class WordList:
     """Every word of a language, sorted, with ``frequencies[i]`` the frequency of ``words[i]``."""
@@ -29,8 +35,8 @@ class WordList:
     frequencies: array
 
     def frequency(self, word: str) -> float | None:
-        index = bisect_left(self.words, word)
-        return self.frequencies[index] if index < len(self.words) and self.words[index] == word else None
+        index = _index_of(self.words, word)
+        return None if index is None else self.frequencies[index]
 
 
 @lru_cache(maxsize=4)
@@ -44,11 +50,6 @@ def _wordfreq_list(language: str) -> WordList:
     frequencies = get_frequency_dict(language)
     words = sorted(frequencies)
     return WordList(words, array("d", (frequencies[word] for word in words)))
-
-
-def _contains(words: list[str], word: str) -> bool:
-    index = bisect_left(words, word)
-    return index < len(words) and words[index] == word
 
 
 class Lexicon:
@@ -95,7 +96,7 @@ class Lexicon:
             threshold = 10 ** (zipf - 9)
             frequent = self._list.words if min(self._list.frequencies, default=0.0) >= threshold else [
                 word for word, freq in zip(self._list.words, self._list.frequencies) if freq >= threshold]
-            missing = sorted(word for word in self._extra if not _contains(frequent, word))
+            missing = sorted(word for word in self._extra if _index_of(frequent, word) is None)
             if missing:
                 frequent = list(frequent)
                 for word in missing:

@@ -621,8 +621,9 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
         raise RulesError(f"{exc.filename}: cannot be read: {exc.strerror}") from exc
     key = (str(root.resolve()), version, *versions("pydantic", "pydantic-core", "regex", "PyYAML"))
     loaded = cached("rules", key, lambda: _build_rules(root, version))
-    if not all(_digest(Path(name)) == digest for name, digest in loaded.files):
-        loaded = _build_rules(root, version)  # a base profile outside the folder has changed
+    versioned = {str(path.resolve()) for path in profile_files + vocab_files}
+    if not all(_digest(Path(name)) == digest for name, digest in loaded.files if name not in versioned):
+        loaded = _build_rules(root, version)  # a base profile elsewhere (not in ``version``) has changed
     record_origins(loaded.origins)
     return loaded.rules
 
