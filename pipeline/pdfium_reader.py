@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -88,8 +89,8 @@ def read_page(pdf: Any, index: int) -> tuple[RawPage, int]:
         width, height = page.get_size()
         textpage = page.get_textpage()
         try:
-            chars, objects = _pdfium_chars(textpage.raw, height)
             text = textpage.get_text_range(errors="surrogatepass")  # a lone surrogate kept, to be counted
+            chars, objects = _pdfium_chars(textpage.raw, height, text)
             rects, has_images, dropped = _pdfium_shapes(page, height, textpage.raw, objects, chars)
         finally:
             textpage.close()
@@ -136,7 +137,7 @@ class _Font:
     descent_em: float = 0.0  # the font's own, for rotated text
 
 
-def _pdfium_chars(textpage, height: float) -> tuple[list[Char], set[int]]:  # noqa: ANN001 (a ctypes handle)
+def _pdfium_chars(textpage, height: float, text_units: str = "") -> tuple[list[Char], set[int]]:  # noqa: ANN001
     """Every character with the box pdfminer gives it, and the text objects seen giving them.
 
     pdfminer's box runs from the character's origin over its advance width, and from the font's
@@ -158,13 +159,21 @@ def _pdfium_chars(textpage, height: float) -> tuple[list[Char], set[int]]:  # no
     PDFium gives text in UTF-16 code units: a character beyond the BMP (U+1F600) comes as a
     surrogate pair, joined here into one character; a lone surrogate (not valid Unicode, a broken
     ToUnicode map) becomes U+FFFD.
+
+    ``text_units`` is the page's text as PDFium gives it, one UTF-16 code unit per character:
+    read once, it saves a call per character (where its length does not match the count of
+    characters, each character's code is asked of PDFium).
     """
     import pypdfium2.raw as raw
 
-    box = raw.FS_RECTF()
-    x, y = ctypes.c_double(), ctypes.c_double()
-    get_unicode, get_box, get_origin = raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin
-    get_object, addressof, is_generated = raw.FPDFText_GetTextObject, ctypes.addressof, raw.FPDFText_IsGenerated
+    calls = _hot_calls()
+    handle = ctypes.c_void_p(ctypes.cast(textpage, ctypes.c_void_p).value)
+    box, x, y = raw.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
+    box_out, x_out, y_out = ctypes.byref(box), ctypes.byref(x), ctypes.byref(y)
+    get_box, get_origin, get_object, is_generated = calls.loose_box, calls.origin, calls.text_object, calls.generated
+    count = raw.FPDFText_CountChars(textpage)
+    units = text_units if len(text_units) == count else "".join(
+        chr(raw.FPDFText_GetUnicode(textpage, k)) for k in range(count))
     fonts: dict[int, _Font] = {}  # per text object
     chars: list[Char] = []
     append, new, descent = chars.append, tuple.__new__, DESCENT_EM
@@ -173,30 +182,30 @@ def _pdfium_chars(textpage, height: float) -> tuple[list[Char], set[int]]:  # no
     text: str | None = None
     origin = left = right = top = bottom = baseline = 0.0
     address = -1
-    for k in range(raw.FPDFText_CountChars(textpage)):
-        code = get_unicode(textpage, k)
-        if code >= 0xD800 and (code := _code_point(textpage, k, code)) == _PAIR_END:
+    for k in range(count):
+        code = ord(units[k])
+        if code >= 0xD800 and (code := _code_point(units, k, code)) == _PAIR_END:
             continue  # the second half of a surrogate pair, read with the first
         if code in _BLANKS:
-            if is_generated(textpage, k):
+            if is_generated(handle, k):
                 continue  # PDFium's guess at a gap, or a line break: the geometry tells the same
-            get_origin(textpage, k, x, y)
+            get_origin(handle, k, x_out, y_out)
             if text is not None and text != " ":
                 append(_boxed(text, origin, left, right, top, bottom, baseline, font, height, x.value, y.value))
             if font.upright:  # a printed space, where it is printed
                 low = height - y.value + descent * font.size
                 append(new(Char, (" ", x.value, x.value, low - font.size, low, font.name, font.size)))
             else:
-                get_box(textpage, k, box)
+                get_box(handle, k, box_out)
                 append(_turned(" ", x.value, y.value, (box.left, box.right, box.top, box.bottom), None, None, font,
                                height))
             text, right = " ", x.value
             continue
-        get_box(textpage, k, box)
-        get_origin(textpage, k, x, y)
+        get_box(handle, k, box_out)
+        get_origin(handle, k, x_out, y_out)
         ox, oy, box_left, box_right = x.value, y.value, box.left, box.right
         if box_left == left and box_right == right and oy == baseline and box_right > box_left \
-                and text is not None and text != " " and _object_at(textpage, k) == _object_at(textpage, k - 1):
+                and text is not None and text != " " and get_object(handle, k) == get_object(handle, k - 1):
             text += chr(code)  # another letter of the same glyph
             continue
         if text is not None and text != " ":
@@ -208,9 +217,8 @@ def _pdfium_chars(textpage, height: float) -> tuple[list[Char], set[int]]:  # no
             else:
                 append(_boxed(text, origin, left, right, top, bottom, baseline, font, height, ox, oy))
         if oy != baseline or abs(ox - right) > 0.05:  # not continuing the run: maybe a new object
-            handle = get_object(textpage, k)
-            address = addressof(handle.contents) if handle else 0
-            font = fonts.get(address) or fonts.setdefault(address, _font_of(textpage, k, handle))
+            address = get_object(handle, k) or 0
+            font = fonts.get(address) or fonts.setdefault(address, _font_of(handle, k, address))
         text = "-" if code == _HYPHEN_MARK else chr(code) if code < 0xFFFE or code > 0xFFFF else LOST_GLYPH
         origin, left, right, top, bottom, baseline = ox, box_left, box_right, box.top, box.bottom, oy
     if text is not None and text != " ":
@@ -221,20 +229,16 @@ def _pdfium_chars(textpage, height: float) -> tuple[list[Char], set[int]]:  # no
 _PAIR_END = -1
 
 
-def _code_point(textpage, index: int, code: int) -> int:  # noqa: ANN001
+def _code_point(units: str, index: int, code: int) -> int:
     """The character at ``index`` from a code unit at or above U+D800: a surrogate pair joined
     (``_PAIR_END`` for its second half), U+FFFD for a surrogate without its other half."""
-    import pypdfium2.raw as raw
-
     if code > 0xDFFF:
         return code
     if code < 0xDC00:  # a first half
-        if index + 1 < raw.FPDFText_CountChars(textpage):
-            low = raw.FPDFText_GetUnicode(textpage, index + 1)
-            if 0xDC00 <= low <= 0xDFFF:
-                return 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+        if index + 1 < len(units) and 0xDC00 <= (low := ord(units[index + 1])) <= 0xDFFF:
+            return 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
         return ord(LOST_GLYPH)
-    if index > 0 and 0xD800 <= raw.FPDFText_GetUnicode(textpage, index - 1) < 0xDC00:
+    if index > 0 and 0xD800 <= ord(units[index - 1]) < 0xDC00:
         return _PAIR_END
     return ord(LOST_GLYPH)
 
@@ -248,13 +252,6 @@ def _boxed(text: str, origin: float, left: float, right: float, top: float, bott
         right = next_x
     low = height - baseline + DESCENT_EM * font.size
     return Char(text, origin, right, low - font.size, low, font.name, font.size)
-
-
-def _object_at(textpage, index: int) -> int:  # noqa: ANN001
-    import pypdfium2.raw as raw
-
-    handle = raw.FPDFText_GetTextObject(textpage, index)
-    return ctypes.addressof(handle.contents) if handle else 0
 
 
 def _turned(text: str, x: float, y: float, loose: tuple[float, float, float, float], next_x: float | None,
@@ -276,12 +273,45 @@ def _turned(text: str, x: float, y: float, loose: tuple[float, float, float, flo
     return Char(text, min(xs), max(xs), top, bottom, font.name, bottom - top)
 
 
+@dataclass(frozen=True, slots=True)
+class _HotCalls:
+    """The text-page functions called for every character, without ctypes' argument checks.
+
+    Called through their ``argtypes``, each converts its arguments anew (half its cost); these
+    prototypes of the same functions take the arguments already in C form (a ``c_void_p`` handle,
+    ``byref`` outputs) and give a text object as its address.
+    """
+
+    loose_box: Any
+    origin: Any
+    text_object: Any
+    generated: Any
+    font_info: Any
+    matrix: Any
+    font_size: Any
+
+
+@lru_cache(maxsize=1)
+def _hot_calls() -> _HotCalls:
+    import pypdfium2.raw as raw
+
+    def bare(function: Any, restype: Any) -> Any:
+        prototype = type(function)(ctypes.cast(function, ctypes.c_void_p).value)  # same library, same convention
+        prototype.restype, prototype.argtypes = restype, None
+        return prototype
+
+    return _HotCalls(bare(raw.FPDFText_GetLooseCharBox, ctypes.c_int), bare(raw.FPDFText_GetCharOrigin, ctypes.c_int),
+                     bare(raw.FPDFText_GetTextObject, ctypes.c_void_p), bare(raw.FPDFText_IsGenerated, ctypes.c_int),
+                     bare(raw.FPDFText_GetFontInfo, ctypes.c_ulong), bare(raw.FPDFText_GetMatrix, ctypes.c_int),
+                     bare(raw.FPDFText_GetFontSize, ctypes.c_double))
+
+
 _NAME = ctypes.create_string_buffer(256)
-_MATRIX_OUT: Any = None
+_MATRIX_OUT: Any = None  # an FS_MATRIX, made once pypdfium2 is loaded
 _FONTS: dict[tuple[bytes, float, tuple[float, float, float, float]], _Font] = {}
 
 
-def _font_of(textpage, index: int, handle) -> _Font:  # noqa: ANN001
+def _font_of(textpage: ctypes.c_void_p, index: int, text_object: int) -> _Font:
     """The font of a text object: name, size and matrix asked of PDFium (three calls), the rest
     computed once per distinct font, size and matrix."""
     import pypdfium2.raw as raw
@@ -289,10 +319,10 @@ def _font_of(textpage, index: int, handle) -> _Font:  # noqa: ANN001
     global _MATRIX_OUT
     if _MATRIX_OUT is None:
         _MATRIX_OUT = raw.FS_MATRIX()
-    m = _MATRIX_OUT
-    length = raw.FPDFText_GetFontInfo(textpage, index, _NAME, 256, None)
-    raw.FPDFText_GetMatrix(textpage, index, m)
-    key = (_NAME.raw[:max(0, length - 1)], raw.FPDFText_GetFontSize(textpage, index), (m.a, m.b, m.c, m.d))
+    m, calls = _MATRIX_OUT, _hot_calls()
+    length = calls.font_info(textpage, index, _NAME, 256, None)
+    calls.matrix(textpage, index, ctypes.byref(m))
+    key = (_NAME.raw[:max(0, length - 1)], calls.font_size(textpage, index), (m.a, m.b, m.c, m.d))
     font = _FONTS.get(key)
     if font is None:
         if len(_FONTS) > 4096:  # rotated text makes a matrix per angle: keep the cache small
@@ -300,7 +330,8 @@ def _font_of(textpage, index: int, handle) -> _Font:  # noqa: ANN001
         name, font_size, matrix = key
         straight = upright(matrix)
         descent = ctypes.c_float(0.0)
-        if handle and not straight:
+        if text_object and not straight:
+            handle = ctypes.cast(text_object, raw.FPDF_PAGEOBJECT)
             raw.FPDFFont_GetDescent(raw.FPDFTextObj_GetFont(handle), ctypes.c_float(1.0), descent)
         font = _FONTS[key] = _Font(font_name(name.decode("utf-8", "replace")),
                                    font_size * (matrix[3] if straight else 1.0), straight, matrix, font_size,

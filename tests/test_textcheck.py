@@ -49,8 +49,8 @@ def test_an_added_letter_is_named_with_its_word():
 _READ_CHARS = pdfium_reader._pdfium_chars
 
 
-def _letters_apart(textpage, height):  # the reading before ligature letters were kept together
-    chars, objects = _READ_CHARS(textpage, height)
+def _letters_apart(textpage, height, *units):  # the reading before ligature letters were kept together
+    chars, objects = _READ_CHARS(textpage, height, *units)
     apart = []
     for char in chars:
         apart += [char._replace(text=letter) for letter in char.text] if char.text.isalpha() else [char]
