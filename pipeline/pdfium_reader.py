@@ -161,8 +161,9 @@ def _pdfium_chars(textpage, height: float, text_units: str = "") -> tuple[list[C
     ToUnicode map) becomes U+FFFD.
 
     ``text_units`` is the page's text as PDFium gives it, one UTF-16 code unit per character:
-    read once, it saves a call per character (where its length does not match the count of
-    characters, each character's code is asked of PDFium).
+    read once, it saves a call per character. It writes U+FFFE for a hyphen mark and for a NUL,
+    so those are asked of PDFium one by one; so is every character where its length does not
+    match the count of characters.
     """
     import pypdfium2.raw as raw
 
@@ -171,6 +172,7 @@ def _pdfium_chars(textpage, height: float, text_units: str = "") -> tuple[list[C
     box, x, y = raw.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
     box_out, x_out, y_out = ctypes.byref(box), ctypes.byref(x), ctypes.byref(y)
     get_box, get_origin, get_object, is_generated = calls.loose_box, calls.origin, calls.text_object, calls.generated
+    get_unicode = calls.unicode
     count = raw.FPDFText_CountChars(textpage)
     units = text_units if len(text_units) == count else "".join(
         chr(raw.FPDFText_GetUnicode(textpage, k)) for k in range(count))
@@ -184,8 +186,11 @@ def _pdfium_chars(textpage, height: float, text_units: str = "") -> tuple[list[C
     address = -1
     for k in range(count):
         code = ord(units[k])
-        if code >= 0xD800 and (code := _code_point(units, k, code)) == _PAIR_END:
-            continue  # the second half of a surrogate pair, read with the first
+        if code >= 0xD800:
+            if code == 0xFFFE:  # the page text's stand-in for a hyphen mark or a NUL: PDFium's own code
+                code = get_unicode(handle, k)
+            elif (code := _code_point(units, k, code)) == _PAIR_END:
+                continue  # the second half of a surrogate pair, read with the first
         if code in _BLANKS:
             if is_generated(handle, k):
                 continue  # PDFium's guess at a gap, or a line break: the geometry tells the same
@@ -289,6 +294,7 @@ class _HotCalls:
     font_info: Any
     matrix: Any
     font_size: Any
+    unicode: Any
 
 
 @lru_cache(maxsize=1)
@@ -303,7 +309,7 @@ def _hot_calls() -> _HotCalls:
     return _HotCalls(bare(raw.FPDFText_GetLooseCharBox, ctypes.c_int), bare(raw.FPDFText_GetCharOrigin, ctypes.c_int),
                      bare(raw.FPDFText_GetTextObject, ctypes.c_void_p), bare(raw.FPDFText_IsGenerated, ctypes.c_int),
                      bare(raw.FPDFText_GetFontInfo, ctypes.c_ulong), bare(raw.FPDFText_GetMatrix, ctypes.c_int),
-                     bare(raw.FPDFText_GetFontSize, ctypes.c_double))
+                     bare(raw.FPDFText_GetFontSize, ctypes.c_double), bare(raw.FPDFText_GetUnicode, ctypes.c_uint))
 
 
 _NAME = ctypes.create_string_buffer(256)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from conftest import SAMPLE_NAMES, SAMPLES
@@ -57,3 +59,29 @@ def test_reopening_the_document_on_the_way_changes_nothing(rules, monkeypatch):
     monkeypatch.setattr(pdfium_reader, "_reopened", lambda *args: opened.append(1) or real_reopen(*args))
     assert extract(pdf, rules).model_dump_json() == once
     assert len(opened) == 5  # before each of pages 2 to 6
+
+
+def test_pdfium_characters_are_the_same_read_one_by_one_or_from_the_page_text():
+    """The codes come from the page text read once; PDFium writes U+FFFE there for a hyphen that
+    ends a line ('DIRIT-' / 'TO' in the LibreOffice fixture), which must still read as '-'."""
+    import pypdfium2 as pdfium
+
+    from pipeline import pdfium_reader
+
+    pdf = pdfium.PdfDocument(str(Path(__file__).resolve().parent / "fixtures" / "office" / "pap-office-carlito.pdf"))
+    try:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            height = page.get_height()
+            units = textpage.get_text_range(errors="surrogatepass")
+            assert pdfium_reader._pdfium_chars(textpage.raw, height, units) == \
+                pdfium_reader._pdfium_chars(textpage.raw, height)  # no page text: a call per character
+            if "\ufffe" in units:
+                hyphen_page = pdfium_reader._pdfium_chars(textpage.raw, height, units)[0]
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()
+    letters = "".join(char.text for char in hyphen_page)
+    assert "DIRIT-TO" in letters and "\ufffd" not in letters
