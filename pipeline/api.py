@@ -84,8 +84,6 @@ def _read(source: PdfSource, rules: RuleSet, keep: bool, decided: Survey | None 
     cleaner = Cleaner(rules, source.glyphs)
     ahead = list(islice(pages, SURVEY_PAGES))
     for page in ahead:
-        cleaner.observe(page)  # what the fonts draw letter by letter, before anything is repaired
-    for page in ahead:
         cleaner.clean(page)
     found = decided or survey(ahead, source.metadata, rules)
     profile = found.profile

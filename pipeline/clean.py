@@ -6,9 +6,8 @@
   word there, so that it looks like the other forms of loss (a space, a gap) to the repair.
 * Lost ligatures are rebuilt from the lexicon (``ligatures.py``).
 * ``lavoro‐ vita`` (a hyphen left before a line break that was reflowed) is closed up.
-* A font seen drawing ligatures with their letters (office PDFs) cannot have lost any, nor can a
-  font lose a letter group it is seen drawing letter by letter: words are repaired only with the
-  groups their font may have lost (and always at a lost-glyph marker).
+* A font seen drawing ligatures with their letters (office PDFs) cannot have lost any: its words
+  are repaired only at a lost-glyph marker.
 """
 
 from __future__ import annotations
@@ -41,20 +40,6 @@ class Cleaner:
         self.repairer = LigatureRepairer(lexicon_for(rules.lexicon), rules.lexicon)
         self.glyphs = glyphs or GlyphMetrics()
         self.report = CleanReport()
-        self._intact: dict[str, set[str]] = {}
-        self._fills_cache: dict[tuple[str, int], tuple[str, ...]] = {}
-
-    def observe(self, page: Page) -> None:
-        """Learn from a page's words, before any is repaired, which letter groups each font draws
-        letter by letter ('tt' in 'attività'): a font that does never draws them as one glyph, so
-        never loses them as one. (Fonts usually ligate every occurrence or none.)"""
-        fills = self.repairer.fills
-        for line in page.lines:
-            for word in line.words:
-                text = word.text
-                if len(text) > 1:
-                    seen = self._intact.setdefault(word.fontname, set())
-                    seen.update(fill for fill in fills if fill in text)
 
     def _lost_fills(self, fontname: str) -> tuple[str, ...]:
         """The letter groups a glyph lost in this font may stand for: none in a font that maps its
@@ -62,7 +47,6 @@ class Cleaner:
         return () if self.glyphs.maps_ligatures(fontname) else tuple(self.repairer.fills)
 
     def clean(self, page: Page) -> None:
-        self.observe(page)
         cleaned = []
         edges = _vertical_edges(page)
         for line in page.lines:
@@ -83,8 +67,6 @@ class Cleaner:
 def clean_pages(pages: list[Page], rules: RuleSet, glyphs: GlyphMetrics | None = None) -> CleanReport:
     """Clean every line of every page in place; returns what was repaired."""
     cleaner = Cleaner(rules, glyphs)
-    for page in pages:
-        cleaner.observe(page)
     for page in pages:
         cleaner.clean(page)
     return cleaner.report

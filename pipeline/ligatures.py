@@ -121,6 +121,34 @@ class _Reading:
     trail: str = ""          # a fill after the last fragment
 
 
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """A line's tokens and gaps, with what the search asks of each again and again worked out once:
+    the head of every token, and whether each gap is wide enough for a lost glyph."""
+
+    tokens: Sequence[str]
+    gaps: list[Gap]
+    heads: list[Fragment | None]
+    glyph_gaps: list[bool]
+
+    def chain(self, i: int) -> list[Fragment]:
+        """Fragments from token i on that could be one word: tail of i, whole middles, head of the last."""
+        token = self.tokens[i]
+        first = tail_of(token) or (self.heads[i] if token[:1].isalpha() else None)
+        if first is None:
+            return []
+        if first.suffix:
+            return [first]
+        chain = [first]
+        for head in self.heads[i + 1:i + MAX_FRAGMENTS]:
+            if head is None:
+                break
+            chain.append(head)
+            if head.suffix:
+                break
+        return chain
+
+
 @lru_cache(maxsize=65536)
 def tail_of(token: str) -> Fragment | None:
     """The letters a token ends with (``l'Ente;Ges`` → prefix ``l'Ente;``, core ``Ges``)."""
@@ -148,8 +176,10 @@ class LigatureRepairer:
         """The best set of non-overlapping repairs; ``gaps[k]`` lies between tokens k and k+1.
         ``fills[k]``: the letter groups a glyph lost in token k's font may stand for (default: all)."""
         gaps = list(gaps) if gaps is not None else [NO_GAP_INFO] * max(0, len(tokens) - 1)
+        line = _Line(tokens, gaps, [head_of(t) for t in tokens], [self._supports_glyph(g) for g in gaps])
+        every_fill = tuple(self.fills)
         candidates = [r for i in range(len(tokens))
-                      for r in self._candidates_at(tokens, gaps, i, tuple(self.fills) if fills is None else fills[i])]
+                      for r in self._candidates_at(line, i, every_fill if fills is None else fills[i])]
         return _best_non_overlapping(candidates)
 
     def repair_text(self, text: str) -> tuple[str, int]:
@@ -160,39 +190,26 @@ class LigatureRepairer:
 
     # -- search -----------------------------------------------------------------------------
 
-    def _chain(self, tokens: Sequence[str], i: int) -> list[Fragment]:
-        """Fragments from token i on that could be one word: tail of i, whole middles, head of the last."""
-        first = tail_of(tokens[i]) or (head_of(tokens[i]) if tokens[i][:1].isalpha() else None)
-        if first is None:
-            return []
-        if first.suffix or i + 1 >= len(tokens):
-            return [first]
-        chain = [first]
-        for token in tokens[i + 1:i + MAX_FRAGMENTS]:
-            head = head_of(token)
-            if head is None:
-                break
-            chain.append(head)
-            if head.suffix:
-                break
-        return chain
-
-    def _candidates_at(self, tokens: Sequence[str], gaps: list[Gap], i: int, fills: tuple[str, ...]) -> list[Repair]:
+    def _candidates_at(self, line: _Line, i: int, fills: tuple[str, ...]) -> list[Repair]:
         """The best repair starting at token i for each number of tokens it covers."""
-        chain = self._chain(tokens, i)
-        if not chain or not fills or _is_abbreviation(chain[0]):
+        if not fills:
+            return []
+        tokens, gaps = line.tokens, line.gaps
+        chain = line.chain(i)
+        if not chain or _is_abbreviation(chain[0]):
             return []
         # an elided word ("l'", "dell'") is a whole word even when the lexicon does not list it
         known = [self.lexicon.is_known(f.core) or f.suffix[:1] in _APOSTROPHES for f in chain]
         lead_gap = gaps[i - 1] if i > 0 else None
+        glyph_before = i > 0 and line.glyph_gaps[i - 1]
         best: dict[tuple[int, int], Repair] = {}
         for last in range(len(chain)):
             after = tokens[i + last + 1] if i + last + 1 < len(tokens) else ""
             trail_gap = gaps[i + last] if i + last < len(gaps) else None
-            punctuation_after = not chain[last].suffix and bool(_PUNCTUATION_ONLY.match(after))
+            punctuation_after = not chain[last].suffix and bool(after) and bool(_PUNCTUATION_ONLY.match(after))
             join_gaps = gaps[i:i + last]
             if last == 0 and (known[0] or len(chain[0].core) < 3) and not (
-                    punctuation_after or self._supports_glyph(trail_gap) or self._supports_glyph(lead_gap)):
+                    punctuation_after or glyph_before or (i < len(gaps) and line.glyph_gaps[i])):
                 continue  # a lone word or letter is only extended where a gap shows a glyph is missing
             if _mixed_case(chain[: last + 1]):
                 break  # 'PA' + 'e' is an acronym and a word, never one word in two cases
