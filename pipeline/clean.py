@@ -26,6 +26,9 @@ _HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u00ad":
 _UNICODE_LIGATURES = re.compile("[\ufb00-\ufb06]")
 _LOST_GLYPH = re.compile(r"\(cid:\d+\)|[\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff\ufffd]")
 _BULLETS = frozenset("•▪◦●○■□◆◇►▶➢✓✔·")
+_NEEDS_WORK = re.compile("[\ufb00-\ufb06\u2010-\u2012\u00ad(\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff\ufffd"
+                         + re.escape("".join(sorted(_BULLETS))) + "]")
+"""A character one of the repairs below looks at: a word without any is left as it is."""
 
 
 @dataclass(slots=True)
@@ -51,13 +54,14 @@ class Cleaner:
         edges = _vertical_edges(page)
         for line in page.lines:
             words = [piece for word in line.words for piece in _normalise_word(word)]
-            gaps = line_gaps(words, self.glyphs, self.repairer.fills, _edges_near(edges, line))
-            if words and words[-1].marker_after:
-                gaps.append(Gap(marker="spaced"))  # a glyph was lost at the very end of the line
             marked = [w.marker_before is not None or w.marker_after for w in words]
             fills = [tuple(self.repairer.fills) if m else self._lost_fills(w.fontname) for w, m in zip(words, marked)]
-            words, repaired = _repair_ligatures(words, self.repairer, gaps, fills)
-            self.report.ligature_repairs += repaired
+            if any(fills):
+                gaps = line_gaps(words, self.glyphs, self.repairer.fills, _edges_near(edges, line))
+                if words[-1].marker_after:
+                    gaps.append(Gap(marker="spaced"))  # a glyph was lost at the very end of the line
+                words, repaired = _repair_ligatures(words, self.repairer, gaps, fills)
+                self.report.ligature_repairs += repaired
             words = _close_hyphens(words)
             if words:
                 cleaned.append(Line(words=words, page=line.page))
@@ -79,6 +83,8 @@ def normalise_text(text: str) -> str:
 
 
 def _normalise_word(word: Word) -> list[Word]:
+    if not _NEEDS_WORK.search(word.text):
+        return [word]
     text = normalise_text(word.text)
     if all(_is_bullet(c) for c in _LOST_GLYPH.sub("\ufffd", text)):
         return []
@@ -154,8 +160,6 @@ def line_gaps(words: list[Word], glyphs: GlyphMetrics, fills: list[str], walls: 
 def _repair_ligatures(words: list[Word], repairer: LigatureRepairer, gaps: list[Gap],
                       fills: list[tuple[str, ...]]) -> tuple[list[Word], int]:
     """Repairs of lost glyphs, each word's font with the letter groups it may have lost (``fills``)."""
-    if not any(fills):
-        return words, 0
     repairs = repairer.plan([w.text for w in words], gaps, fills)
     if not repairs:
         return words, 0

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
+from operator import gt, itemgetter
 from statistics import median
 from typing import Iterable, NamedTuple, Sequence
 
@@ -197,6 +199,9 @@ _EPSILON = 0.005
 (PDFium computes in single precision), and a value right at a threshold must fall the same way."""
 
 
+_BOTTOM = itemgetter(4)
+
+
 def _x_order(char: Char) -> float:
     return round(char.x0, 2)
 
@@ -210,7 +215,7 @@ def group_lines(chars: Sequence[Char], page: int) -> list[Line]:
     size (a text layer without space characters still separates its words that way).
     """
     visible = [c for c in chars if c.text]
-    visible.sort(key=lambda c: c.bottom)
+    visible.sort(key=_BOTTOM)
     rows: list[list[Char]] = []
     row_bottom = -1e9
     for char in visible:
@@ -221,7 +226,9 @@ def group_lines(chars: Sequence[Char], page: int) -> list[Line]:
             row_bottom = char.bottom
     lines = []
     for row in rows:
-        row.sort(key=_x_order)  # x rounded: the backends differ in the sixth digit, ties keep stream order
+        lefts = [char[1] for char in row]
+        if any(map(gt, lefts, islice(lefts, 1, None))):  # (already in order, as most rows are, it stays so)
+            row.sort(key=_x_order)  # x rounded: the backends differ in the sixth digit, ties keep stream order
         words = _words_of_row(row)
         if words:
             lines.append(Line(words=words, page=page))
@@ -234,25 +241,27 @@ def _words_of_row(row: list[Char]) -> list[Word]:
     text: list[str] = []
     first = previous = row[0]
     top = bottom = 0.0
-    for char in row:
-        if char.text == previous.text and char is not previous and abs(char.x0 - previous.x0) < 1.0 \
-                and abs(char.top - previous.top) < 1.0:
+    _, _, previous_x1, _, _, _, previous_size = previous
+    for char in row:  # the fields unpacked once: this runs for every character
+        letters, x0, x1, char_top, char_bottom, _, size = char
+        if letters == previous[0] and char is not previous and abs(x0 - previous[1]) < 1.0 \
+                and abs(char_top - previous[3]) < 1.0:
             continue  # printed twice at the same place (fake bold, overprinted layers)
-        if char.text in WHITESPACE or char.text.isspace():
+        if letters in WHITESPACE or letters.isspace():
             if text:
-                words.append(Word("".join(text), first.x0, previous.x1, top, bottom, first.fontname, first.size))
+                words.append(Word("".join(text), first.x0, previous_x1, top, bottom, first.fontname, first.size))
                 text = []
             continue
-        if text and char.x0 - previous.x1 > (char.size if char.size > previous.size else previous.size) * 0.2 + _EPSILON:
-            words.append(Word("".join(text), first.x0, previous.x1, top, bottom, first.fontname, first.size))
+        if text and x0 - previous_x1 > (size if size > previous_size else previous_size) * 0.2 + _EPSILON:
+            words.append(Word("".join(text), first.x0, previous_x1, top, bottom, first.fontname, first.size))
             text = []
         if not text:
-            first, top, bottom = char, char.top, char.bottom
+            first, top, bottom = char, char_top, char_bottom
         else:
-            top = char.top if char.top < top else top
-            bottom = char.bottom if char.bottom > bottom else bottom
-        text.append(char.text)
-        previous = char
+            top = char_top if char_top < top else top
+            bottom = char_bottom if char_bottom > bottom else bottom
+        text.append(letters)
+        previous, previous_x1, previous_size = char, x1, size
     if text:
-        words.append(Word("".join(text), first.x0, previous.x1, top, bottom, first.fontname, first.size))
+        words.append(Word("".join(text), first.x0, previous_x1, top, bottom, first.fontname, first.size))
     return words

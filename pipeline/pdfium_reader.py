@@ -280,7 +280,7 @@ def _turned(text: str, x: float, y: float, loose: tuple[float, float, float, flo
 
 @dataclass(frozen=True, slots=True)
 class _HotCalls:
-    """The text-page functions called for every character, without ctypes' argument checks.
+    """The functions called for every character or page object, without ctypes' argument checks.
 
     Called through their ``argtypes``, each converts its arguments anew (half its cost); these
     prototypes of the same functions take the arguments already in C form (a ``c_void_p`` handle,
@@ -295,6 +295,8 @@ class _HotCalls:
     matrix: Any
     font_size: Any
     unicode: Any
+    page_object: Any
+    object_type: Any
 
 
 @lru_cache(maxsize=1)
@@ -309,7 +311,8 @@ def _hot_calls() -> _HotCalls:
     return _HotCalls(bare(raw.FPDFText_GetLooseCharBox, ctypes.c_int), bare(raw.FPDFText_GetCharOrigin, ctypes.c_int),
                      bare(raw.FPDFText_GetTextObject, ctypes.c_void_p), bare(raw.FPDFText_IsGenerated, ctypes.c_int),
                      bare(raw.FPDFText_GetFontInfo, ctypes.c_ulong), bare(raw.FPDFText_GetMatrix, ctypes.c_int),
-                     bare(raw.FPDFText_GetFontSize, ctypes.c_double), bare(raw.FPDFText_GetUnicode, ctypes.c_uint))
+                     bare(raw.FPDFText_GetFontSize, ctypes.c_double), bare(raw.FPDFText_GetUnicode, ctypes.c_uint),
+                     bare(raw.FPDFPage_GetObject, ctypes.c_void_p), bare(raw.FPDFPageObj_GetType, ctypes.c_int))
 
 
 _NAME = ctypes.create_string_buffer(256)
@@ -376,10 +379,15 @@ def _pdfium_shapes(page, height: float, textpage, read_objects: set[int],  # noq
             raw.FPDFPath_GetDrawMode(handle, fill, stroke)
             rects.extend(_path_rects(points, height, bool(fill.value), bool(stroke.value)))
 
-    for k in range(raw.FPDFPage_CountObjects(page.raw)):  # raw calls: text objects are many
-        handle = raw.FPDFPage_GetObject(page.raw, k)
-        has_forms |= raw.FPDFPageObj_GetType(handle) == raw.FPDF_PAGEOBJ_FORM
-        add(handle)
+    calls = _hot_calls()
+    page_handle = ctypes.c_void_p(ctypes.cast(page.raw, ctypes.c_void_p).value)
+    for k in range(raw.FPDFPage_CountObjects(page.raw)):  # bare calls: text objects are many
+        address = calls.page_object(page_handle, k)
+        kind = calls.object_type(ctypes.c_void_p(address))
+        if kind == raw.FPDF_PAGEOBJ_TEXT and address in read_objects:
+            continue  # the common case: a text object whose characters were read
+        has_forms |= kind == raw.FPDF_PAGEOBJ_FORM
+        add(ctypes.cast(address, raw.FPDF_PAGEOBJECT))
     if has_forms:  # objects nested in form XObjects
         for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_TEXT)):
             if obj.level > 0:
