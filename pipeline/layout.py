@@ -57,14 +57,15 @@ class Word:
 class Line:
     """A visual row of words sharing a baseline, left to right.
 
-    Its size and weight are computed once (lines are asked again and again while a page is cut
-    into blocks): build a new Line rather than changing ``words`` afterwards.
+    Its box, size and weight are computed once (lines are asked again and again while a page is
+    cut into blocks): build a new Line rather than changing ``words`` afterwards.
     """
 
     words: list[Word]
     page: int
     _size: float | None = field(default=None, repr=False, compare=False)
     _bold: bool | None = field(default=None, repr=False, compare=False)
+    _box: tuple[float, float, float, float] | None = field(default=None, repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -72,19 +73,19 @@ class Line:
 
     @property
     def x0(self) -> float:
-        return min(w.x0 for w in self.words)
+        return self.bbox[0]
 
     @property
     def x1(self) -> float:
-        return max(w.x1 for w in self.words)
+        return self.bbox[2]
 
     @property
     def top(self) -> float:
-        return min(w.top for w in self.words)
+        return self.bbox[1]
 
     @property
     def bottom(self) -> float:
-        return max(w.bottom for w in self.words)
+        return self.bbox[3]
 
     @property
     def size(self) -> float:
@@ -101,7 +102,11 @@ class Line:
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
-        return (self.x0, self.top, self.x1, self.bottom)
+        if self._box is None:
+            words = self.words
+            self._box = (min(w.x0 for w in words), min(w.top for w in words), max(w.x1 for w in words),
+                         max(w.bottom for w in words))
+        return self._box
 
 
 @dataclass(frozen=True, slots=True)

@@ -168,6 +168,7 @@ class LigatureRepairer:
         self.lexicon = lexicon
         self.rules = rules
         self.fills = [f.casefold() for f in rules.fills]
+        self._readings_cache = lexicon.cache(("readings", rules.join_min_zipf))
 
     # -- public API -------------------------------------------------------------------------
 
@@ -198,8 +199,8 @@ class LigatureRepairer:
         chain = line.chain(i)
         if not chain or _is_abbreviation(chain[0]):
             return []
-        # an elided word ("l'", "dell'") is a whole word even when the lexicon does not list it
-        known = [self.lexicon.is_known(f.core) or f.suffix[:1] in _APOSTROPHES for f in chain]
+        # a lone word or letter is only extended where a gap shows a glyph is missing
+        needs_evidence = self._known(chain[0]) or len(chain[0].core) < 3
         lead_gap = gaps[i - 1] if i > 0 else None
         glyph_before = i > 0 and line.glyph_gaps[i - 1]
         best: dict[tuple[int, int], Repair] = {}
@@ -208,12 +209,12 @@ class LigatureRepairer:
             trail_gap = gaps[i + last] if i + last < len(gaps) else None
             punctuation_after = not chain[last].suffix and bool(after) and bool(_PUNCTUATION_ONLY.match(after))
             join_gaps = gaps[i:i + last]
-            if last == 0 and (known[0] or len(chain[0].core) < 3) and not (
+            if last == 0 and needs_evidence and not (
                     punctuation_after or glyph_before or (i < len(gaps) and line.glyph_gaps[i])):
-                continue  # a lone word or letter is only extended where a gap shows a glyph is missing
+                continue
             if _mixed_case(chain[: last + 1]):
                 break  # 'PA' + 'e' is an acronym and a word, never one word in two cases
-            readings = self._readings(chain[: last + 1], known, lead_gap, fills)
+            readings = self._readings(chain[: last + 1], lead_gap, fills)
             if not readings:
                 if last > 0:
                     break  # no word starts with these fragments glued: longer runs cannot either
@@ -233,10 +234,11 @@ class LigatureRepairer:
                     geometry += self.rules.punctuation_evidence
                 elif reading.trail and trail_gap is not None:
                     geometry += self._fit(trail_gap, "glyph+space", reading.trail) - self._fit(trail_gap, "space")
-                if last == 0 and (known[0] or len(chain[0].core) < 3) and geometry <= 0:
-                    continue  # a lone word or letter is only extended where a gap shows a glyph is missing
+                if last == 0 and needs_evidence and geometry <= 0:
+                    continue
                 gain = score - printed + geometry
-                margin = self.rules.real_pair_margin if last > 0 and all(known[: last + 1]) and geometry < 1 else 0.0
+                margin = self.rules.real_pair_margin if last > 0 and geometry < 1 and all(
+                    self._known(f) for f in chain[: last + 1]) else 0.0
                 if gain <= margin:
                     continue
                 text = chain[0].prefix + reading.word + chain[last].suffix
@@ -247,6 +249,10 @@ class LigatureRepairer:
                 if span not in best or gain > best[span].gain:
                     best[span] = Repair(i, end, text, gain, span)
         return list(best.values())
+
+    def _known(self, fragment: Fragment) -> bool:
+        # an elided word ("l'", "dell'") is a whole word even when the lexicon does not list it
+        return self.lexicon.is_known(fragment.core) or fragment.suffix[:1] in _APOSTROPHES
 
     def _log10p(self, fragment: Fragment) -> float:
         if fragment.suffix[:1] in _APOSTROPHES:
@@ -267,15 +273,14 @@ class LigatureRepairer:
     def _fit(self, gap: Gap, kind: Literal["space", "glyph", "glyph+space"], fill: str = "") -> float:
         return gap_fit(gap, kind, fill, self.rules.gap_sigma_em, self.rules.gap_cap)
 
-    def _readings(self, chain: list[Fragment], known: list[bool], lead_gap: Gap | None,
-                  fills: tuple[str, ...]) -> tuple[_Reading, ...]:
+    def _readings(self, chain: list[Fragment], lead_gap: Gap | None, fills: tuple[str, ...]) -> tuple[_Reading, ...]:
         """Known words a fragment run can be read as (cached: the same pairs of words recur)."""
         # a glyph lost in front of a word needs a measured gap before it (a line's or a cell's first
         # word may be the rest of a word broken there, not a damaged one)
         lead_possible = len(chain) == 1 and lead_gap is not None and (
             lead_gap.marker == "spaced" or lead_gap.observed is not None)
-        key = (tuple(f.core for f in chain), lead_possible, fills)
-        cache = self.lexicon.cache(("readings", self.rules.join_min_zipf))
+        key = (tuple([f.core for f in chain]), lead_possible, fills)
+        cache = self._readings_cache
         if key not in cache:
             cache[key] = tuple(self._enumerate(chain, lead_possible, fills))
         return cache[key]

@@ -25,6 +25,16 @@ def fold(text: str) -> str:
 
 _LAST_LETTERS = re.compile(r"[^\W\d_]+$")
 _FIRST_LETTERS = re.compile(r"^[^\W\d_]+")
+_TAIL_WINDOW = 64
+
+
+def _last_letters(text: str) -> str:
+    """The letters ``text`` ends with ('' if none), looked for in its last characters only: a
+    search over a whole paragraph, line after line, would cost its length squared."""
+    match = _LAST_LETTERS.search(text[-_TAIL_WINDOW:])
+    if match and match.start() == 0 and len(text) > _TAIL_WINDOW:  # the word may begin further back
+        match = _LAST_LETTERS.search(text)
+    return match.group() if match else ""
 
 
 def join_lines(lines: Iterable[str], is_word: Callable[[str], bool] | None = None) -> str:
@@ -45,9 +55,9 @@ def join_lines(lines: Iterable[str], is_word: Callable[[str], bool] | None = Non
             out = line
             continue
         if len(out) > 1 and out[-1] == "-" and out[-2].isalpha() and line[0].isalpha():
-            head = re.search(r"[^\W\d_]+-$", out)
+            head = _last_letters(out[:-1])
             tail = _FIRST_LETTERS.match(line)
-            first, second = (head.group()[:-1], tail.group()) if head and tail else ("", "")
+            first, second = (head, tail.group()) if head and tail else ("", "")
             same_case = line[0].islower() or (first + second).isupper()
             compound = is_word is None or (is_word(first) and is_word(second) and not is_word(first + second))
             out = out[:-1] + line if same_case and first and not compound else out + line
@@ -63,10 +73,10 @@ def join_lines(lines: Iterable[str], is_word: Callable[[str], bool] | None = Non
 def _broken_word(before: str, after: str, is_word: Callable[[str], bool], hyphen: bool = False) -> bool:
     """Whether the last word of ``before`` and the first of ``after`` are one word broken in two:
     the whole is a word, its parts are not (with a ``hyphen`` between them, the second is not)."""
-    head, tail = _LAST_LETTERS.search(before), _FIRST_LETTERS.match(after)
-    if head is None or tail is None or len(head.group()) < (1 if hyphen else 3):
+    first, tail = _last_letters(before), _FIRST_LETTERS.match(after)
+    if tail is None or len(first) < (1 if hyphen else 3):
         return False
-    first, second = head.group(), tail.group()
+    second = tail.group()
     if first.isupper() != second.isupper() and not (first[0].isupper() and second.islower()):
         return False  # 'Approvazion' + 'e' and 'APPROVAZION' + 'E', not 'uffici' + 'SETTORE'
     if hyphen:

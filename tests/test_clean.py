@@ -76,6 +76,18 @@ def test_join_lines_closes_words_broken_at_a_line_end(lines, joined):
     assert join_lines(lines, LEXICON.is_known) == joined
 
 
+def test_join_lines_finds_the_last_word_however_long_the_paragraph():
+    """The last word is looked for in the paragraph's last characters; one longer than that
+    window is still found whole (here 80 letters broken in two, then a long paragraph)."""
+    long_word = "a" * 40 + "b" * 40
+    is_word = {long_word}.__contains__
+    assert join_lines(["x " + long_word[:70], long_word[70:]], is_word) == "x " + long_word
+    assert join_lines(["x " + long_word[:70] + "-", long_word[70:]], is_word) == "x " + long_word
+    assert join_lines(["x " + long_word[:70], long_word[70:] + " y"], None) == "x " + long_word[:70] + " " + long_word[70:] + " y"
+    paragraph = join_lines([f"riga {n} del testo" for n in range(5000)] + ["la Approvazion", "e"], LEXICON.is_known)
+    assert paragraph.endswith("riga 4999 del testo la Approvazione")
+
+
 def test_no_guessing_in_a_font_that_maps_its_ligatures(rules):
     """'nale' after a wide gap is not a damaged 'finale' in a font seen drawing 'ffi' with its
     letters; in a font never seen doing so, the same line is repaired."""
