@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 from operator import gt, itemgetter
 from statistics import median
@@ -17,6 +18,11 @@ from typing import Iterable, NamedTuple, Sequence
 
 BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|,b\b", re.IGNORECASE)
 WHITESPACE = frozenset(" \t\n\r\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000")
+
+
+@lru_cache(maxsize=4096)
+def _bold_font(fontname: str) -> bool:
+    return bool(BOLD_FONT.search(fontname))
 
 
 class Char(NamedTuple):
@@ -46,7 +52,7 @@ class Word:
 
     @property
     def bold(self) -> bool:
-        return bool(BOLD_FONT.search(self.fontname))
+        return _bold_font(self.fontname)
 
     @property
     def center_x(self) -> float:
@@ -96,7 +102,7 @@ class Line:
     @property
     def bold(self) -> bool:
         if self._bold is None:
-            letters = [w for w in self.words if any(c.isalpha() for c in w.text)] or self.words
+            letters = [w for w in self.words if any(map(str.isalpha, w.text))] or self.words
             self._bold = sum(len(w.text) for w in letters if w.bold) * 2 > sum(len(w.text) for w in letters)
         return self._bold
 
