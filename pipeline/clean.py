@@ -150,7 +150,7 @@ def line_gaps(words: list[Word], glyphs: GlyphMetrics, fills: list[str], walls: 
         widths = widths_by_font.get(a.fontname)
         if widths is None:
             widths = widths_by_font[a.fontname] = {fill: glyphs.width(a.fontname, fill) for fill in fills}
-        if any(a.x1 <= x <= b.x0 for x in walls):
+        if walls and any(a.x1 <= x <= b.x0 for x in walls):
             gaps.append(NO_GAP_INFO)
             continue
         gaps.append(Gap(observed=observed, usual=usual, fill_widths=widths, marker=marker))

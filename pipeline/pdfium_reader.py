@@ -280,7 +280,8 @@ def _turned(text: str, x: float, y: float, loose: tuple[float, float, float, flo
 
 @dataclass(frozen=True, slots=True)
 class _HotCalls:
-    """The functions called for every character or page object, without ctypes' argument checks.
+    """The functions called for every character, page object or path segment, without ctypes'
+    argument checks.
 
     Called through their ``argtypes``, each converts its arguments anew (half its cost); these
     prototypes of the same functions take the arguments already in C form (a ``c_void_p`` handle,
@@ -297,6 +298,9 @@ class _HotCalls:
     unicode: Any
     page_object: Any
     object_type: Any
+    path_segment: Any
+    segment_type: Any
+    segment_point: Any
 
 
 @lru_cache(maxsize=1)
@@ -312,7 +316,9 @@ def _hot_calls() -> _HotCalls:
                      bare(raw.FPDFText_GetTextObject, ctypes.c_void_p), bare(raw.FPDFText_IsGenerated, ctypes.c_int),
                      bare(raw.FPDFText_GetFontInfo, ctypes.c_ulong), bare(raw.FPDFText_GetMatrix, ctypes.c_int),
                      bare(raw.FPDFText_GetFontSize, ctypes.c_double), bare(raw.FPDFText_GetUnicode, ctypes.c_uint),
-                     bare(raw.FPDFPage_GetObject, ctypes.c_void_p), bare(raw.FPDFPageObj_GetType, ctypes.c_int))
+                     bare(raw.FPDFPage_GetObject, ctypes.c_void_p), bare(raw.FPDFPageObj_GetType, ctypes.c_int),
+                     bare(raw.FPDFPath_GetPathSegment, ctypes.c_void_p), bare(raw.FPDFPathSegment_GetType, ctypes.c_int),
+                     bare(raw.FPDFPathSegment_GetPoint, ctypes.c_int))
 
 
 _NAME = ctypes.create_string_buffer(256)
@@ -415,13 +421,16 @@ def _path_points(handle) -> list[tuple[int, float, float]] | None:  # noqa: ANN0
     m = raw.FS_MATRIX()
     raw.FPDFPageObj_GetMatrix(handle, m)
     x, y = ctypes.c_float(), ctypes.c_float()
+    x_out, y_out = ctypes.byref(x), ctypes.byref(y)
+    calls = _hot_calls()
+    path = ctypes.c_void_p(ctypes.cast(handle, ctypes.c_void_p).value)
     points = []
     for k in range(raw.FPDFPath_CountSegments(handle)):
-        segment = raw.FPDFPath_GetPathSegment(handle, k)
-        kind = raw.FPDFPathSegment_GetType(segment)
+        segment = ctypes.c_void_p(calls.path_segment(path, k))
+        kind = calls.segment_type(segment)
         if kind == raw.FPDF_SEGMENT_BEZIERTO:
             return None
-        raw.FPDFPathSegment_GetPoint(segment, x, y)
+        calls.segment_point(segment, x_out, y_out)
         points.append((kind, m.a * x.value + m.c * y.value + m.e, m.b * x.value + m.d * y.value + m.f))
     return points
 
