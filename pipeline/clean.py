@@ -43,11 +43,16 @@ class Cleaner:
         self.repairer = LigatureRepairer(lexicon_for(rules.lexicon), rules.lexicon)
         self.glyphs = glyphs or GlyphMetrics()
         self.report = CleanReport()
+        self._fills_of_font: dict[tuple[str, int], tuple[str, ...]] = {}
 
     def _lost_fills(self, fontname: str) -> tuple[str, ...]:
         """The letter groups a glyph lost in this font may stand for: none in a font that maps its
         ligatures to their letters."""
-        return () if self.glyphs.maps_ligatures(fontname) else tuple(self.repairer.fills)
+        key = (fontname, len(self.glyphs.ligature_fonts))  # fonts are only ever added to that set
+        fills = self._fills_of_font.get(key)
+        if fills is None:
+            fills = self._fills_of_font[key] = () if self.glyphs.maps_ligatures(fontname) else tuple(self.repairer.fills)
+        return fills
 
     def clean(self, page: Page) -> None:
         cleaned = []
