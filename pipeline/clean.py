@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from statistics import median
+from typing import Sequence
 
 from .layout import GlyphMetrics, Line, Page, Word
 from .lexicon import lexicon_for
@@ -136,7 +137,7 @@ def _edges_near(edges: list[tuple[float, float, float]], line: Line) -> list[flo
     return [x for x, edge_top, edge_bottom in edges if edge_top < bottom and edge_bottom > top]
 
 
-def line_gaps(words: list[Word], glyphs: GlyphMetrics, fills: list[str], walls: list[float] = ()) -> list[Gap]:
+def line_gaps(words: list[Word], glyphs: GlyphMetrics, fills: list[str], walls: Sequence[float] = ()) -> list[Gap]:
     """What the geometry says about each gap between a line's words (see ``ligatures.Gap``).
 
     A gap with a drawn border inside it (between two table cells) says nothing about glyphs.
