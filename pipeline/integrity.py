@@ -406,16 +406,21 @@ _A85_ENDS = re.compile(rb"^\s*<?~|~>?\s*$")
 _A85_BLANKS = b" \t\r\n\x0c\x00"
 _A85_DIGITS = bytes(range(33, 118))
 _A85_NUMPY_FROM = 1 << 18
-"""Digits from which numpy decodes faster than the standard library, counting its import."""
+"""Digits from which numpy decodes faster than the standard library, counting its import: counted
+over the whole process, since a plan's content streams are many and each small."""
+_a85_digits_decoded = 0
 
 
 def ascii85(data: bytes) -> bytes:
     """ASCII85 decoded: the digits '!' to 'u' in groups of five, 'z' for four zero bytes, '~>' at the
-    end. Long data with numpy (``base64.a85decode`` is a Python loop, the slowest part of the check)."""
+    end. With numpy once the process has decoded enough (``base64.a85decode`` is a Python loop, the
+    slowest part of the check)."""
+    global _a85_digits_decoded
     digits = _A85_ENDS.sub(b"", data).translate(None, _A85_BLANKS).replace(b"z", b"!!!!!")
     if bad := digits.translate(None, _A85_DIGITS):
         raise ValueError(f"Non-Ascii85 digit found: {chr(bad[0])!r}")
-    if len(digits) < _A85_NUMPY_FROM:
+    _a85_digits_decoded += len(digits)
+    if _a85_digits_decoded < _A85_NUMPY_FROM:
         return base64.a85decode(digits)
     import numpy as np
 

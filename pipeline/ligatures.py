@@ -169,6 +169,7 @@ class LigatureRepairer:
         self.rules = rules
         self.fills = [f.casefold() for f in rules.fills]
         self._readings_cache = lexicon.cache(("readings", rules.join_min_zipf))
+        self._prefix_words: list[str] | None = None  # the lexicon's, made on first use
 
     # -- public API -------------------------------------------------------------------------
 
@@ -320,7 +321,9 @@ class LigatureRepairer:
 
     def _is_prefix(self, text: str) -> bool:
         """Whether some known word starts with ``text`` (binary search in the sorted word list)."""
-        words = self.lexicon.words_above(self.rules.join_min_zipf)
+        words = self._prefix_words
+        if words is None:
+            words = self._prefix_words = self.lexicon.words_above(self.rules.join_min_zipf)
         folded = text.casefold()
         index = bisect_left(words, folded)
         return index < len(words) and words[index].startswith(folded)
