@@ -93,8 +93,17 @@ def warm_extract(pdf: Path, cache: str) -> float:
         return float(_run([PYTHON, "-c", WARM, str(pdf), out], cache)[1])
 
 
+def compile_package() -> None:
+    """Byte-compile planextract, as installing a package does: an editable install run with
+    PYTHONDONTWRITEBYTECODE set (some containers set it) would compile its sources in every process."""
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "pipeline"), quiet=1)
+
+
 def report(pdf: Path) -> str:
     global _SCRATCH
+    compile_package()
     with tempfile.TemporaryDirectory() as _SCRATCH:
         return _report(pdf)
 
