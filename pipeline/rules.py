@@ -33,7 +33,7 @@ DocumentKind = Literal["pap", "dup", "piao", "performance", "ict_plan"]
 
 
 class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 _ORIGINS_SEEN: ContextVar[dict[str, str] | None] = ContextVar("pattern_origins", default=None)
