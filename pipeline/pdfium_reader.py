@@ -1,7 +1,8 @@
 """The PDFium backend: the characters, boxes and fonts pdfminer gives, several times faster.
 
-PDFium's text page is read character by character through its C API (``pypdfium2.raw``) and
-rebuilt the way pdfminer reports it (see ``_pdfium_chars``). Where PDFium's text page is known to
+PDFium's text page is read character by character through its C API (``pypdfium2.raw``), in one
+call per page where the optional C module ``_pdfium_bulk`` is built, and rebuilt the way pdfminer
+reports it (see ``_pdfium_chars``). Where PDFium's text page is known to
 lose text, the page is read with pdfminer instead: PDFium leaves out a text object it takes for a
 copy of one of the five before it (fake bold), but it measures "the same place" in unscaled text
 units, so with a large font size under a small text matrix — common in office PDFs — a real
@@ -14,7 +15,7 @@ import ctypes
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from .backends import (DESCENT_EM, LOST_GLYPH, SURROGATE, Problem, RawPage, font_name, lost_page,
                        pdfplumber_page, upright, valid_text)
@@ -160,22 +161,11 @@ def _pdfium_chars(textpage, height: float, text_units: str = "") -> tuple[list[C
     surrogate pair, joined here into one character; a lone surrogate (not valid Unicode, a broken
     ToUnicode map) becomes U+FFFD.
 
-    ``text_units`` is the page's text as PDFium gives it, one UTF-16 code unit per character:
-    read once, it saves a call per character. It writes U+FFFE for a hyphen mark and for a NUL,
-    so those are asked of PDFium one by one; so is every character where its length does not
-    match the count of characters.
+    ``text_units`` is the page's text as PDFium gives it, one UTF-16 code unit per character (see
+    ``_rows``).
     """
-    import pypdfium2.raw as raw
-
-    calls = _hot_calls()
-    handle = ctypes.c_void_p(ctypes.cast(textpage, ctypes.c_void_p).value)
-    box, x, y = raw.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
-    box_out, x_out, y_out = ctypes.byref(box), ctypes.byref(x), ctypes.byref(y)
-    get_box, get_origin, get_object, is_generated = calls.loose_box, calls.origin, calls.text_object, calls.generated
-    get_unicode = calls.unicode
-    count = raw.FPDFText_CountChars(textpage)
-    units = text_units if len(text_units) == count else "".join(
-        chr(raw.FPDFText_GetUnicode(textpage, k)) for k in range(count))
+    rows, object_of = _rows(textpage, text_units)
+    units = ""  # the codes as a string, made for the rare surrogate
     fonts: dict[int, _Font] = {}  # per text object
     chars: list[Char] = []
     append, new, descent = chars.append, tuple.__new__, DESCENT_EM
@@ -184,33 +174,25 @@ def _pdfium_chars(textpage, height: float, text_units: str = "") -> tuple[list[C
     text: str | None = None
     origin = left = right = top = bottom = baseline = 0.0
     address = -1
-    for k in range(count):
-        code = ord(units[k])
+    for k, (code, generated, ox, oy, box_left, box_right, box_top, box_bottom) in enumerate(rows):
         if code >= 0xD800:
-            if code == 0xFFFE:  # the page text's stand-in for a hyphen mark or a NUL: PDFium's own code
-                code = get_unicode(handle, k)
-            elif (code := _code_point(units, k, code)) == _PAIR_END:
+            units = units or "".join(chr(row[0]) for row in rows)
+            if (code := _code_point(units, k, code)) == _PAIR_END:
                 continue  # the second half of a surrogate pair, read with the first
         if code in _BLANKS:
-            if is_generated(handle, k):
+            if generated:
                 continue  # PDFium's guess at a gap, or a line break: the geometry tells the same
-            get_origin(handle, k, x_out, y_out)
             if text is not None and text != " ":
-                append(_boxed(text, origin, left, right, top, bottom, baseline, font, height, x.value, y.value))
+                append(_boxed(text, origin, left, right, top, bottom, baseline, font, height, ox, oy))
             if font.upright:  # a printed space, where it is printed
-                low = height - y.value + descent * font.size
-                append(new(Char, (" ", x.value, x.value, low - font.size, low, font.name, font.size)))
+                low = height - oy + descent * font.size
+                append(new(Char, (" ", ox, ox, low - font.size, low, font.name, font.size)))
             else:
-                get_box(handle, k, box_out)
-                append(_turned(" ", x.value, y.value, (box.left, box.right, box.top, box.bottom), None, None, font,
-                               height))
-            text, right = " ", x.value
+                append(_turned(" ", ox, oy, (box_left, box_right, box_top, box_bottom), None, None, font, height))
+            text, right = " ", ox
             continue
-        get_box(handle, k, box_out)
-        get_origin(handle, k, x_out, y_out)
-        ox, oy, box_left, box_right = x.value, y.value, box.left, box.right
         if box_left == left and box_right == right and oy == baseline and box_right > box_left \
-                and text is not None and text != " " and get_object(handle, k) == get_object(handle, k - 1):
+                and text is not None and text != " " and object_of(k) == object_of(k - 1):
             text += chr(code)  # another letter of the same glyph
             continue
         if text is not None and text != " ":
@@ -222,13 +204,54 @@ def _pdfium_chars(textpage, height: float, text_units: str = "") -> tuple[list[C
             else:
                 append(_boxed(text, origin, left, right, top, bottom, baseline, font, height, ox, oy))
         if oy != baseline or abs(ox - right) > 0.05:  # not continuing the run: maybe a new object
-            address = get_object(handle, k) or 0
-            font = fonts.get(address) or fonts.setdefault(address, _font_of(handle, k, address))
+            address = object_of(k)
+            font = fonts.get(address) or fonts.setdefault(address, _font_of(textpage, k, address))
         text = "-" if code == _HYPHEN_MARK else chr(code) if code < 0xFFFE or code > 0xFFFF else LOST_GLYPH
-        origin, left, right, top, bottom, baseline = ox, box_left, box_right, box.top, box.bottom, oy
+        origin, left, right, top, bottom, baseline = ox, box_left, box_right, box_top, box_bottom, oy
     if text is not None and text != " ":
         append(_boxed(text, origin, left, right, top, bottom, baseline, font, height, None, None))
     return chars, set(fonts)
+
+
+Row = tuple[int, int, float, float, float, float, float, float]
+"""What PDFium says of a character: code (a UTF-16 code unit), whether PDFium generated it (a gap
+it guessed, a line break; told only of blanks), origin x and y, loose box left, right, top, bottom."""
+
+
+def _rows(textpage, text_units: str = "") -> tuple[list[Row], Callable[[int], int]]:  # noqa: ANN001
+    """A row for every character of the text page, and the address of a character's text object
+    (0 for none): from ``_pdfium_bulk`` (the same calls made in C) where it is built, else through
+    ctypes, one call per character and property, the text object only where it is asked.
+
+    Through ctypes the codes come from ``text_units``, the page text read once, where its length
+    matches the count of characters. It writes U+FFFE for a hyphen mark and for a NUL, so those
+    are asked of PDFium one by one.
+    """
+    import pypdfium2.raw as raw
+
+    calls = _hot_calls()
+    address = ctypes.cast(textpage, ctypes.c_void_p).value or 0
+    if calls.bulk is not None:
+        in_c, objects = calls.bulk(address, *calls.bulk_functions)
+        return in_c, objects.__getitem__
+    handle = ctypes.c_void_p(address)
+    box, x, y = raw.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
+    box_out, x_out, y_out = ctypes.byref(box), ctypes.byref(x), ctypes.byref(y)
+    get_box, get_origin, get_object, is_generated = calls.loose_box, calls.origin, calls.text_object, calls.generated
+    get_unicode = calls.unicode
+    count = raw.FPDFText_CountChars(textpage)
+    codes = [ord(unit) for unit in text_units] if len(text_units) == count else \
+        [get_unicode(handle, k) for k in range(count)]
+    rows: list[Row] = []
+    append, blanks = rows.append, _BLANKS
+    for k, code in enumerate(codes):
+        get_box(handle, k, box_out)
+        get_origin(handle, k, x_out, y_out)
+        if code == 0xFFFE:
+            code = get_unicode(handle, k)
+        append((code, is_generated(handle, k) if code in blanks else 0, x.value, y.value, box.left, box.right,
+                box.top, box.bottom))
+    return rows, lambda k: get_object(handle, k) or 0
 
 
 _PAIR_END = -1
@@ -301,11 +324,21 @@ class _HotCalls:
     path_segment: Any
     segment_type: Any
     segment_point: Any
+    bulk: Any = None  # _pdfium_bulk.rows, where it is built
+    bulk_functions: tuple[int, ...] = ()  # the addresses of the PDFium functions it calls
 
 
 @lru_cache(maxsize=1)
 def _hot_calls() -> _HotCalls:
     import pypdfium2.raw as raw
+
+    bulk: Any = None
+    try:
+        from ._pdfium_bulk import rows as bulk
+    except ImportError:  # not built (no C compiler at install): the same calls, through ctypes
+        pass
+    functions = (raw.FPDFText_CountChars, raw.FPDFText_GetUnicode, raw.FPDFText_IsGenerated,
+                 raw.FPDFText_GetCharOrigin, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetTextObject)
 
     def bare(function: Any, restype: Any) -> Any:
         prototype = type(function)(ctypes.cast(function, ctypes.c_void_p).value)  # same library, same convention
@@ -318,7 +351,8 @@ def _hot_calls() -> _HotCalls:
                      bare(raw.FPDFText_GetFontSize, ctypes.c_double), bare(raw.FPDFText_GetUnicode, ctypes.c_uint),
                      bare(raw.FPDFPage_GetObject, ctypes.c_void_p), bare(raw.FPDFPageObj_GetType, ctypes.c_int),
                      bare(raw.FPDFPath_GetPathSegment, ctypes.c_void_p), bare(raw.FPDFPathSegment_GetType, ctypes.c_int),
-                     bare(raw.FPDFPathSegment_GetPoint, ctypes.c_int))
+                     bare(raw.FPDFPathSegment_GetPoint, ctypes.c_int), bulk,
+                     tuple(ctypes.cast(function, ctypes.c_void_p).value or 0 for function in functions))
 
 
 _NAME = ctypes.create_string_buffer(256)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -61,27 +62,60 @@ def test_reopening_the_document_on_the_way_changes_nothing(rules, monkeypatch):
     assert len(opened) == 5  # before each of pages 2 to 6
 
 
-def test_pdfium_characters_are_the_same_read_one_by_one_or_from_the_page_text():
-    """The codes come from the page text read once; PDFium writes U+FFFE there for a hyphen that
-    ends a line ('DIRIT-' / 'TO' in the LibreOffice fixture), which must still read as '-'."""
+def _through_ctypes(monkeypatch):
+    """Read as on a machine where ``_pdfium_bulk`` could not be built."""
+    import dataclasses
+
+    from pipeline import pdfium_reader
+
+    calls = dataclasses.replace(pdfium_reader._hot_calls(), bulk=None)
+    monkeypatch.setattr(pdfium_reader, "_hot_calls", lambda: calls)
+
+
+def _characters_of_every_page(path, *, with_page_text):
     import pypdfium2 as pdfium
 
     from pipeline import pdfium_reader
 
-    pdf = pdfium.PdfDocument(str(Path(__file__).resolve().parent / "fixtures" / "office" / "pap-office-carlito.pdf"))
+    pdf = pdfium.PdfDocument(str(path))
+    pages = []
     try:
         for index in range(len(pdf)):
             page = pdf[index]
             textpage = page.get_textpage()
-            height = page.get_height()
-            units = textpage.get_text_range(errors="surrogatepass")
-            assert pdfium_reader._pdfium_chars(textpage.raw, height, units) == \
-                pdfium_reader._pdfium_chars(textpage.raw, height)  # no page text: a call per character
-            if "\ufffe" in units:
-                hyphen_page = pdfium_reader._pdfium_chars(textpage.raw, height, units)[0]
+            units = textpage.get_text_range(errors="surrogatepass") if with_page_text else ""
+            pages.append(pdfium_reader._pdfium_chars(textpage.raw, page.get_height(), units)[0])  # not the
+            # addresses of the text objects, which change with each opening
             textpage.close()
             page.close()
     finally:
         pdf.close()
-    letters = "".join(char.text for char in hyphen_page)
+    return pages
+
+
+OFFICE_CARLITO = Path(__file__).resolve().parent / "fixtures" / "office" / "pap-office-carlito.pdf"
+
+
+@pytest.mark.skipif(shutil.which("cc") is None, reason="no C compiler: the install reads through ctypes")
+def test_the_compiled_reader_is_built_by_the_install():
+    from pipeline import pdfium_reader
+
+    assert pdfium_reader._hot_calls().bulk is not None, "pipeline/_pdfium_bulk.c was not compiled (pip install -e .)"
+
+
+def test_pdfium_characters_are_the_same_read_in_c_or_through_ctypes(monkeypatch):
+    in_c = _characters_of_every_page(OFFICE_CARLITO, with_page_text=True)
+    _through_ctypes(monkeypatch)
+    assert _characters_of_every_page(OFFICE_CARLITO, with_page_text=True) == in_c
+    assert sum(map(len, in_c)) > 5000
+
+
+def test_pdfium_characters_are_the_same_read_one_by_one_or_from_the_page_text(monkeypatch):
+    """Through ctypes the codes come from the page text read once; PDFium writes U+FFFE there for
+    a hyphen that ends a line ('DIRIT-' / 'TO' in the LibreOffice fixture), which must still read
+    as '-'."""
+    _through_ctypes(monkeypatch)
+    from_page_text = _characters_of_every_page(OFFICE_CARLITO, with_page_text=True)
+    assert from_page_text == _characters_of_every_page(OFFICE_CARLITO, with_page_text=False)
+    letters = "".join(char.text for chars in from_page_text for char in chars)
     assert "DIRIT-TO" in letters and "\ufffd" not in letters

@@ -1,0 +1,3 @@
+# The optional C module (_pdfium_bulk.c): every character of a PDFium text page in one call.
+def rows(textpage: int, count_chars: int, unicode: int, generated: int, origin: int, loose_box: int,
+         text_object: int, /) -> tuple[list[tuple[int, int, float, float, float, float, float, float]], list[int]]: ...
