@@ -2,9 +2,10 @@
 
     python benchmarks/run.py [--pages 1000] [--workdir benchmarks/data]
 
-Reports, for each backend, the end-to-end time per page of `planextract extract` (a fresh process,
-start-up included) and inside one process (start-up excluded), the peak memory (max RSS) of that
-process, the same for a plan a quarter as long (is memory flat in the page count?), the ratio to
+Reports, for each backend (and for PDFium with pages read in a second process or not,
+``--read-ahead``), the end-to-end time per page of `planextract extract` (a fresh process,
+start-up included), the CPU time it took in all its processes, the time inside one warm process
+(start-up excluded), the peak memory (max RSS of the largest process), the same for a plan a quarter as long (is memory flat in the page count?), the ratio to
 `pdftotext` and to bare pdfplumber `extract_words` on the same file, the peak memory on a plan of
 ``--huge`` pages (default 10,000; 0 skips it), the speed-up of `planextract batch` with 2 workers
 over 1 on a folder of 16 plans (about 1,000 pages), and the set-up of a fresh process
@@ -39,22 +40,31 @@ def page_count(path: Path) -> int:
         return len(pdf)
 
 
-def peak_of(command: list[str]) -> tuple[float, float]:
-    """Run through /usr/bin/time-like accounting in a fresh interpreter, so each peak is its own."""
+def measured(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak memory (MB, of the largest process: the reader process
+    of ``--read-ahead`` is counted on its own) of a command, run from a fresh interpreter so each
+    peak is its own."""
     code = ("import resource,subprocess,sys,time;t=time.perf_counter();"
             "subprocess.run(sys.argv[1:],check=True,stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL);"
-            "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024)")
+            "u=resource.getrusage(resource.RUSAGE_CHILDREN);"
+            "print(time.perf_counter()-t, u.ru_utime+u.ru_stime, u.ru_maxrss/1024)")
     out = subprocess.run([PYTHON, "-c", code, *command], check=True, capture_output=True, text=True).stdout
-    seconds, megabytes = out.split()
-    return float(seconds), float(megabytes)
+    seconds, cpu, megabytes = out.split()
+    return float(seconds), float(cpu), float(megabytes)
 
 
-def in_process(pdf: Path, backend: str) -> float:
+def peak_of(command: list[str]) -> tuple[float, float]:
+    seconds, _, megabytes = measured(command)
+    return seconds, megabytes
+
+
+def in_process(pdf: Path, backend: str, read_ahead: bool) -> float:
     code = ("import sys,time;from pipeline.api import extract;from pipeline.rules import load_rules;"
-            "r=load_rules();extract('samples/dup-2022-2024.pdf',r,backend=sys.argv[2]);"
-            "t=time.perf_counter();extract(sys.argv[1],r,backend=sys.argv[2]);print(time.perf_counter()-t)")
-    out = subprocess.run([PYTHON, "-c", code, str(pdf), backend], check=True, capture_output=True, text=True,
-                         cwd=HERE.parent).stdout
+            "r=load_rules();a=sys.argv[3]=='1';extract('samples/dup-2022-2024.pdf',r,backend=sys.argv[2]);"
+            "t=time.perf_counter();extract(sys.argv[1],r,backend=sys.argv[2],read_ahead=a);"
+            "print(time.perf_counter()-t)")
+    out = subprocess.run([PYTHON, "-c", code, str(pdf), backend, "1" if read_ahead else "0"], check=True,
+                         capture_output=True, text=True, cwd=HERE.parent).stdout
     return float(out)
 
 
@@ -87,16 +97,17 @@ def main() -> None:
     if pdftotext:
         seconds, _ = peak_of([pdftotext, str(long_plan), os.devnull])
         baseline = seconds / pages * 1000
-    backends = ["pdfium"] + ([] if args.skip_pdfplumber else ["pdfplumber"])
-    for backend in backends:
+    variants = [("pdfium", True), ("pdfium", False)] + ([] if args.skip_pdfplumber else [("pdfplumber", True)])
+    for backend, read_ahead in variants:
+        flag = "--read-ahead" if read_ahead else "--no-read-ahead"
         with tempfile.TemporaryDirectory() as out:
-            seconds, peak = peak_of([*CLI, "extract", str(long_plan), "-o", out, "--backend", backend])
-            _, short_peak = peak_of([*CLI, "extract", str(short_plan), "-o", out, "--backend", backend])
-        inside = in_process(long_plan, backend) / pages * 1000
+            seconds, cpu, peak = measured([*CLI, "extract", str(long_plan), "-o", out, "--backend", backend, flag])
+            _, short_peak = peak_of([*CLI, "extract", str(short_plan), "-o", out, "--backend", backend, flag])
+        inside = in_process(long_plan, backend, read_ahead) / pages * 1000
         per_page = seconds / pages * 1000
-        ratio = f"{per_page / baseline:.0f}×" if baseline else "n/a"
-        rows.append(f"| {backend} | {per_page:.1f} | {inside:.1f} | {ratio} | {short_peak:.0f} MB ({short_pages} p.)"
-                    f" → {peak:.0f} MB ({pages} p.) |")
+        ratio = f"{per_page / baseline:.1f}×" if baseline else "n/a"
+        rows.append(f"| {backend} | {flag} | {per_page:.1f} | {cpu / pages * 1000:.1f} | {inside:.1f} | {ratio} | "
+                    f"{short_peak:.0f} MB ({short_pages} p.) → {peak:.0f} MB ({pages} p.) |")
     words = pdfplumber_words(long_plan) / pages * 1000
     huge = None
     if args.huge:
@@ -121,8 +132,9 @@ def main() -> None:
     print(f"Plan of {pages} pages ({long_plan.name}); pdftotext: "
           f"{f'{baseline:.1f} ms/page' if baseline else 'not installed'}; "
           f"pdfplumber extract_words alone: {words:.1f} ms/page; CPU: {os.cpu_count()} cores.\n")
-    print("| backend | end to end, ms/page | in one process, ms/page | × pdftotext | peak memory |")
-    print("|---|---|---|---|---|")
+    print("| backend | pages read | end to end, ms/page | CPU, ms/page | start-up excluded, ms/page | × pdftotext "
+          "| peak memory |")
+    print("|---|---|---|---|---|---|---|")
     print("\n".join(rows))
     if huge:
         print(f"\nPlan of {huge[0]} pages (pdfium): {huge[1]:.0f} s end to end, "

@@ -67,11 +67,13 @@ def _fewer_collections() -> Iterator[None]:
 
 
 def run(pdf: Path | str, rules: RuleSet | None = None, password: str = "", backend: str = "pdfium",
-        max_pages: int | None = None, keep: bool = False) -> Result:
-    """Extract one PDF. With ``keep`` the pages and blocks stay in ``Result.document``."""
+        max_pages: int | None = None, keep: bool = False, read_ahead: bool | None = None) -> Result:
+    """Extract one PDF. With ``keep`` the pages and blocks stay in ``Result.document``. ``read_ahead``
+    reads the pages in a second process (``readahead.py``): None does it for a plan long enough,
+    on a machine with two cores or more."""
     rules = rules or load_rules()
     with _fewer_collections():
-        source = open_pdf(pdf, password=password, backend=backend, max_pages=max_pages)
+        source = open_pdf(pdf, password=password, backend=backend, max_pages=max_pages, read_ahead=read_ahead)
         reading = _read(source, rules, keep)
         if reading.late_survey is not None:  # the template showed only after the first pages
             reading = _read(source, rules, keep, reading.late_survey)
@@ -161,11 +163,11 @@ def _assemble(source: PdfSource, rules: RuleSet, reading: _Reading) -> Result:
 
 
 def extract(pdf: Path | str, rules: RuleSet | Path | str | None = None, password: str = "",
-            backend: str = "pdfium", max_pages: int | None = None) -> Extraction:
+            backend: str = "pdfium", max_pages: int | None = None, read_ahead: bool | None = None) -> Extraction:
     """Extract one plan PDF. ``rules`` may be a loaded RuleSet or a rules directory."""
     if not isinstance(rules, RuleSet):
         rules = load_rules(rules)
-    return run(pdf, rules, password=password, backend=backend, max_pages=max_pages).extraction
+    return run(pdf, rules, password=password, backend=backend, max_pages=max_pages, read_ahead=read_ahead).extraction
 
 
 def extract_to(pdf: Path | str, out_dir: Path | str, rules: RuleSet | Path | str | None = None,

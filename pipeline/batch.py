@@ -171,7 +171,7 @@ def process(task: Task, settings: Settings) -> Row:
         path = Path(task.path)
         row.sha256 = sha256_of(path) if path.is_file() else ""
         result = run_pipeline(path, rules, password=settings.password, backend=settings.backend,
-                              max_pages=settings.max_pages)
+                              max_pages=settings.max_pages, read_ahead=False)  # the workers use every core
         extraction = result.extraction
         extraction.source.file = printable(extraction.source.file)
         write_outputs(extraction, Path(settings.out_dir), task.output, settings.formats, settings.csv_dialect)

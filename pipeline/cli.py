@@ -100,10 +100,13 @@ def main() -> None:
 @MAX_MEMORY_OPTION
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=None,
               help="seconds allowed per file: a file that takes longer is stopped with exit 13")
+@click.option("--read-ahead/--no-read-ahead", default=None,
+              help="read pages in a second process while the first extracts (default: for plans of 64 pages "
+                   "or more, on Linux with 2 cores or more)")
 @click.option("--debug", is_flag=True, help="show tracebacks")
 def extract(pdfs: tuple[Path, ...], output: str, rules_dir: Path | None, password: str, backend: str,
             max_pages: int | None, formats: tuple[str, ...], csv_dialect: str, db: Path | None,
-            max_memory: int | None, timeout: float | None, debug: bool) -> None:
+            max_memory: int | None, timeout: float | None, read_ahead: bool | None, debug: bool) -> None:
     """Extract PDFS into OUTPUT/STEM.json, STEM.objectives.csv, STEM.indicators.csv, STEM.values.csv
     and STEM.datapackage.json (--format parquet: the tables as Parquet; --format xlsx: STEM.xlsx).
 
@@ -130,7 +133,8 @@ def extract(pdfs: tuple[Path, ...], output: str, rules_dir: Path | None, passwor
     for pdf in pdfs:
         try:
             with too_large_on_memory_error(pdf), time_limit(timeout, pdf):
-                extraction = run_extract(pdf, rules, password=password, backend=backend, max_pages=max_pages)
+                extraction = run_extract(pdf, rules, password=password, backend=backend, max_pages=max_pages,
+                                         read_ahead=read_ahead)
             paths = deliver(extraction, None if output == "-" else output, formats=formats, db=db,
                             csv_dialect=csv_dialect)
             if output == "-":

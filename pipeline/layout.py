@@ -148,6 +148,13 @@ class Page:
 _AMBIGUOUS_LIGATURES = frozenset({"fi", "fl"})
 
 
+class GlyphEvidence(NamedTuple):
+    """What a page's characters tell ``GlyphMetrics``."""
+
+    ligature_families: list[str]           # font families seen drawing a ligature glyph with its letters
+    widths: list[tuple[str, str, float]]   # (font, character, advance width in em), in reading order
+
+
 class GlyphMetrics:
     """Typical advance width of each character of each font, in font sizes (em), measured in the document."""
 
@@ -174,20 +181,39 @@ class GlyphMetrics:
         return self.family(fontname) in self.ligature_fonts
 
     def add(self, chars: Iterable[Char]) -> None:
+        """Measure the next page's characters."""
+        self.take(self.evidence(chars, measured=self._pages < self.PAGES))
+
+    @classmethod
+    def evidence(cls, chars: Iterable[Char], measured: bool = True) -> GlyphEvidence:
+        """What one page's characters tell (widths only if ``measured``): ``take`` adds it. A page
+        read in another process (``readahead.py``) sends this rather than its characters."""
+        families: set[str] = set()
+        widths: list[tuple[str, str, float]] = []
         chars = chars if isinstance(chars, list) else list(chars)
         for char in chars:
             if len(char.text) > 1 and char.text.isalpha() and char.text.lower() not in _AMBIGUOUS_LIGATURES:
-                self.ligature_fonts.add(self.family(char.fontname))
+                families.add(cls.family(char.fontname))
+        if measured:
+            counts: dict[tuple[str, str], int] = {}
+            for char in chars:
+                if len(char.text) != 1 or char.size <= 0:
+                    continue
+                key = (char.fontname, char.text)
+                if (seen := counts.get(key, 0)) < cls.SAMPLES:  # no more could be kept
+                    counts[key] = seen + 1
+                    widths.append((char.fontname, char.text, (char.x1 - char.x0) / char.size))
+        return GlyphEvidence(sorted(families), widths)
+
+    def take(self, evidence: GlyphEvidence) -> None:
+        self.ligature_fonts.update(evidence.ligature_families)
         self._pages += 1
         if self._pages > self.PAGES:
             return
-        for char in chars:
-            if len(char.text) != 1 or char.size <= 0:
-                continue
-            per_font = self._samples.setdefault(char.fontname, {})
-            samples = per_font.setdefault(char.text, [])
+        for fontname, text, width in evidence.widths:
+            samples = self._samples.setdefault(fontname, {}).setdefault(text, [])
             if len(samples) < self.SAMPLES:
-                samples.append((char.x1 - char.x0) / char.size)
+                samples.append(width)
 
     def width(self, fontname: str, text: str) -> float:
         """Width of ``text`` in the font, in em; unseen characters get a typical narrow-letter width."""

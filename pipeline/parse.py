@@ -22,7 +22,7 @@ from .backends import BACKENDS, Problem, RawPage
 from .errors import (CorruptPdfError, EmptyFileError, EncryptedPdfError, InputNotFoundError, NoPagesError,
                      NotAPdfError, NoTextLayerError, TooManyPagesError)
 from .integrity import find_damage
-from .layout import GlyphMetrics, Page, group_lines
+from .layout import GlyphEvidence, GlyphMetrics, Page, group_lines
 from .limits import inflate_budget, too_large, too_large_on_memory_error
 from .textcheck import Mismatch, check_page
 
@@ -96,6 +96,7 @@ class PdfSource:
     mismatches: list[Mismatch] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     lost_pages: int = 0
+    read_ahead: bool = False  # pages read in another process (``readahead.py``) while these are used
     _damage: list[Problem] | None = None  # the structure's, found once
 
     def pages(self) -> Iterator[Page]:
@@ -103,18 +104,23 @@ class PdfSource:
         self.mismatches, self.problems = [], []
         invalid: list[tuple[int, int]] = []  # (page, characters without valid Unicode)
         damage = self.damage()  # before any page: a decompression bomb is refused here
-        raw_pages = BACKENDS[self.backend](self.path, self.password, self.metadata)
-        for raw in _guarded(raw_pages, self.path, self.password):
-            self.glyphs.add(raw.chars)
-            page = _build_page(raw)
-            if (mismatch := check_page(page, raw.text, raw.reader)) is not None:
-                self.mismatches.append(mismatch)
+        if self.read_ahead:
+            from .readahead import read_in_another_process
+
+            read = read_in_another_process(self.path, self.password, self.backend, self.metadata)
+        else:
+            read = read_pages(self.path, self.password, self.backend, self.metadata)
+        for item in read:
+            page = item.page
+            self.glyphs.take(item.glyphs)
+            if item.mismatch is not None:
+                self.mismatches.append(item.mismatch)
             self.page_count += 1
             self.text_pages += bool(page.lines)
-            self.lost_pages += raw.lost
-            self.problems += raw.problems
-            if raw.invalid_chars:
-                invalid.append((raw.number, raw.invalid_chars))
+            self.lost_pages += item.lost
+            self.problems += item.problems
+            if item.invalid_chars:
+                invalid.append((page.number, item.invalid_chars))
             yield page
         self.problems += _invalid_unicode(invalid) + damage
 
@@ -139,16 +145,22 @@ class PdfSource:
 
 
 def open_pdf(path: Path | str, password: str = "", backend: str = "pdfium",
-             max_pages: int | None = None) -> PdfSource:
+             max_pages: int | None = None, read_ahead: bool | None = False) -> PdfSource:
     """Check a file and open it for reading. A document PDFium cannot open is read by pdfminer,
-    which opens more damaged files and names their damage better."""
+    which opens more damaged files and names their damage better. ``read_ahead``: read the pages
+    in another process (``readahead.py``); None decides by the page count and the cores."""
     path = Path(path)
     check_is_pdf(path)
     if max_pages is not None and (count := count_pages(path, password)) > max_pages:
         raise TooManyPagesError(f"{path}: {count} pages, more than the limit of {max_pages} (--max-pages)")
-    if backend == "pdfium" and not _pdfium_opens(path, password):
+    pages = _pdfium_page_count(path, password)
+    if backend == "pdfium" and pages is None:
         backend = "pdfplumber"
-    return PdfSource(path=path, sha256=sha256_of(path), password=password, backend=backend)
+    if read_ahead is None:
+        from .readahead import worth_it
+
+        read_ahead = pages is not None and worth_it(pages)
+    return PdfSource(path=path, sha256=sha256_of(path), password=password, backend=backend, read_ahead=read_ahead)
 
 
 def parse_pdf(path: Path | str, password: str = "", backend: str = "pdfium",
@@ -161,14 +173,37 @@ def parse_pdf(path: Path | str, password: str = "", backend: str = "pdfium",
                           glyphs=source.glyphs)
 
 
-def _pdfium_opens(path: Path, password: str) -> bool:
+@dataclass(slots=True)
+class ReadPage:
+    """A page read and built, with what reading it told: one item of ``read_pages``."""
+
+    page: Page
+    glyphs: GlyphEvidence
+    mismatch: Mismatch | None
+    lost: bool
+    problems: list[Problem]
+    invalid_chars: int
+
+
+def read_pages(path: Path, password: str, backend: str, metadata: dict[str, str]) -> Iterator[ReadPage]:
+    """Every page of the file, read by ``backend`` and built into lines (``metadata`` is filled as
+    reading starts). Only the first ``GlyphMetrics.PAGES`` pages are measured for glyph widths."""
+    raw_pages = BACKENDS[backend](path, password, metadata)
+    for index, raw in enumerate(_guarded(raw_pages, path, password)):
+        page = _build_page(raw)
+        yield ReadPage(page, GlyphMetrics.evidence(raw.chars, measured=index < GlyphMetrics.PAGES),
+                       check_page(page, raw.text, raw.reader), raw.lost, raw.problems, raw.invalid_chars)
+
+
+def _pdfium_page_count(path: Path, password: str) -> int | None:
+    """The page count, None for a document PDFium cannot open."""
     import pypdfium2 as pdfium
 
     try:
-        pdfium.PdfDocument(str(path), password=password or None).close()
-        return True
+        with pdfium.PdfDocument(str(path), password=password or None) as pdf:
+            return len(pdf)
     except Exception:  # noqa: BLE001
-        return False
+        return None
 
 
 def _guarded(pages: Iterator[RawPage], path: Path, password: str) -> Iterator[RawPage]:

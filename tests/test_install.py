@@ -19,9 +19,9 @@ def _run(*args: str, **kwargs) -> subprocess.CompletedProcess[str]:
 def test_the_installed_wheel_extracts_the_samples_from_another_folder(tmp_path):
     source = tmp_path / "src"
     source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "README.md"):
         shutil.copy(ROOT / name, source / name)
-    shutil.copytree(ROOT / "pipeline", source / "pipeline", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "pipeline", source / "pipeline", ignore=shutil.ignore_patterns("__pycache__", "*.so"))
     built = _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
                  str(source), "-w", str(tmp_path / "wheel"))
     assert built.returncode == 0, built.stderr[-2000:]
@@ -33,10 +33,12 @@ def test_the_installed_wheel_extracts_the_samples_from_another_folder(tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
-    where = _run(sys.executable, "-c", "import pipeline, pipeline.rules as r; print(pipeline.__file__); "
-                 "print(r.DEFAULT_RULES_DIR)", cwd=elsewhere, env=env)
-    module, rules_dir = where.stdout.split()
+    where = _run(sys.executable, "-c", "import pipeline, pipeline.rules as r, pipeline.pdfium_reader as p; "
+                 "print(pipeline.__file__); print(r.DEFAULT_RULES_DIR); print(p._hot_calls().bulk is not None)",
+                 cwd=elsewhere, env=env)
+    module, rules_dir, compiled = where.stdout.split()
     assert module.startswith(str(tmp_path / "site")) and rules_dir.startswith(str(tmp_path / "site"))
+    assert compiled == str(shutil.which("cc") is not None)  # the wheel holds the C reader where it can be built
 
     pdfs = [SAMPLES / "pap-2022-2024.pdf", SAMPLES / "templates" / "piao-a.pdf"]
     run = _run(sys.executable, "-m", "pipeline", "extract", *map(str, pdfs), "-o", "out", cwd=elsewhere, env=env)

@@ -1,0 +1,72 @@
+"""Run by test_readahead.py in a fresh interpreter: pages are read in another process only where no
+other thread runs (a fork copies none of them), and the test session has threads of its own
+(Dask's, from the batch tests).
+
+    python tests/readahead_cases.py same OUT PDF...   # each PDF's JSON read ahead, into OUT
+    python tests/readahead_cases.py error PDF         # the backend fails after the last page
+    python tests/readahead_cases.py crash PDF         # the reading process dies after the last page
+
+Prints what it saw as JSON: pages that crossed the pipe, and the error's type and message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+from pipeline import parse, readahead
+from pipeline.api import extract
+from pipeline.rules import load_rules
+
+crossed = 0
+_decoded = readahead._decoded
+
+
+def _counted(data):  # noqa: ANN001, ANN202
+    global crossed
+    crossed += 1
+    return _decoded(data)
+
+
+def _failing(failure):  # noqa: ANN001, ANN202
+    real = parse.BACKENDS["pdfium"]
+
+    def read(path, password, metadata):  # noqa: ANN001, ANN202 (the child is a fork: it reads with this)
+        metadata["Title"] = "letto in parte"
+        yield from real(path, password, metadata)
+        failure()
+
+    parse.BACKENDS["pdfium"] = read
+
+
+def _raise() -> None:
+    raise ValueError("xref stream broken at offset 1234")
+
+
+def _die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def main(case: str, *args: str) -> None:
+    readahead._decoded = _counted
+    assert readahead.available(), "no other thread should run here"
+    rules = load_rules()
+    seen: dict[str, object] = {}
+    if case == "same":
+        out = Path(args[0])
+        for pdf in args[1:]:
+            (out / f"{Path(pdf).name}.json").write_text(extract(pdf, rules, read_ahead=True).model_dump_json())
+    else:
+        _failing(_raise if case == "error" else _die)
+        try:
+            extract(args[0], rules, read_ahead=True)
+        except Exception as exc:  # noqa: BLE001
+            seen = {"error": type(exc).__name__, "message": str(exc)}
+    print(json.dumps({"crossed": crossed, **seen}))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
