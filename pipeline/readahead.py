@@ -33,6 +33,10 @@ READ_AHEAD_PAGES = 64
 """Pages from which reading in another process pays: the first ``segment.SURVEY_PAGES`` are all
 read before any is cleaned, so on a shorter plan the two processes hardly overlap."""
 
+PIPE_BYTES = 1 << 20
+"""The pipe's buffer, asked of Linux (its default 64 KiB holds about one page): pages vary in the
+work each process gives them, and a few dozen pages of slack keep either from waiting on the other."""
+
 _WORD = attrgetter(*(f.name for f in fields(Word)))
 _RECT = attrgetter(*(f.name for f in fields(Rect)))
 
@@ -58,6 +62,7 @@ def read_in_another_process(path: Path, password: str, backend: str, metadata: d
         return
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
+    _widen(sender)
     child = context.Process(target=_read_and_send, args=(sender, str(path), password, backend), daemon=True,
                             name="planextract-reader")
     child.start()
@@ -85,6 +90,16 @@ def read_in_another_process(path: Path, password: str, backend: str, metadata: d
         if child.is_alive():
             child.terminate()
         child.join()
+
+
+def _widen(connection: Connection) -> None:
+    """Give the pipe ``PIPE_BYTES`` of buffer where the system allows (a smaller one only slows)."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):  # not Linux, or above /proc/sys/fs/pipe-max-size
+        pass
 
 
 def _read_and_send(connection: Connection, path: str, password: str, backend: str) -> None:

@@ -105,3 +105,18 @@ def test_the_cli_reads_ahead_on_request_with_the_same_files(tmp_path):
     assert files == sorted(path.name for path in (tmp_path / "--no-read-ahead").iterdir())
     for name in files:
         assert (tmp_path / "--read-ahead" / name).read_bytes() == (tmp_path / "--no-read-ahead" / name).read_bytes()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pipe sizes are Linux's")
+def test_the_pipe_holds_dozens_of_pages():
+    """Linux's default 64 KiB holds about one page: either process would wait on the other's slow pages."""
+    import fcntl
+    import multiprocessing
+
+    receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
+    try:
+        readahead._widen(sender)
+        assert fcntl.fcntl(sender.fileno(), fcntl.F_GETPIPE_SZ) == readahead.PIPE_BYTES == 1 << 20
+    finally:
+        receiver.close()
+        sender.close()
