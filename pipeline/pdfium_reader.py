@@ -1,8 +1,8 @@
 """The PDFium backend: the characters, boxes and fonts pdfminer gives, several times faster.
 
-PDFium's text page is read character by character through its C API (``pypdfium2.raw``), in one
-call per page where the optional C module ``_pdfium_bulk`` is built, and rebuilt the way pdfminer
-reports it (see ``_pdfium_chars``). Where PDFium's text page is known to
+PDFium's text page is read character by character through its C API (``pypdfium2.raw``) and
+rebuilt the way pdfminer reports it (see ``_pdfium_chars``): in one call per page where the
+optional C module ``_pdfium_bulk`` is built, which runs the same loop. Where PDFium's text page is known to
 lose text, the page is read with pdfminer instead: PDFium leaves out a text object it takes for a
 copy of one of the five before it (fake bold), but it measures "the same place" in unscaled text
 units, so with a large font size under a small text matrix — common in office PDFs — a real
@@ -164,12 +164,24 @@ def _pdfium_chars(textpage, height: float, text_units: str = "") -> tuple[list[C
     ``text_units`` is the page's text as PDFium gives it, one UTF-16 code unit per character (see
     ``_rows``).
     """
+    calls = _hot_calls()
+    if calls.chars is not None:  # _chars_of_rows, in C (_pdfium_bulk.c)
+        chars, fonts = calls.chars(ctypes.cast(textpage, ctypes.c_void_p).value or 0, height, DESCENT_EM,
+                                   _BLANK_CODES, Char, _NO_FONT, _FONTS, _font_for, _boxed, _turned,
+                                   ctypes.addressof(_NAME), ctypes.addressof(_matrix_out()), *calls.bulk_functions,
+                                   *calls.font_functions)
+        return chars, set(fonts)
+    return _chars_of_rows(textpage, height, text_units)
+
+
+def _chars_of_rows(textpage, height: float, text_units: str) -> tuple[list[Char], set[int]]:  # noqa: ANN001
+    """``_pdfium_chars`` in Python, from PDFium's rows (``_rows``)."""
     rows, object_of = _rows(textpage, text_units)
     units = ""  # the codes as a string, made for the rare surrogate
     fonts: dict[int, _Font] = {}  # per text object
     chars: list[Char] = []
     append, new, descent = chars.append, tuple.__new__, DESCENT_EM
-    font = _Font("", 0.0, True)
+    font = _NO_FONT
     # the character read last, written out once the next one tells where it ends
     text: str | None = None
     origin = left = right = top = bottom = baseline = 0.0
@@ -212,6 +224,9 @@ def _pdfium_chars(textpage, height: float, text_units: str = "") -> tuple[list[C
         append(_boxed(text, origin, left, right, top, bottom, baseline, font, height, None, None))
     return chars, set(fonts)
 
+
+_NO_FONT = _Font("", 0.0, True)  # before any character
+_BLANK_CODES = tuple(sorted(_BLANKS))
 
 Row = tuple[int, int, float, float, float, float, float, float]
 """What PDFium says of a character: code (a UTF-16 code unit), whether PDFium generated it (a gap
@@ -325,18 +340,22 @@ class _HotCalls:
     segment_type: Any
     segment_point: Any
     bulk: Any = None  # _pdfium_bulk.rows, where it is built
+    chars: Any = None  # _pdfium_bulk.chars, where it is built
     bulk_functions: tuple[int, ...] = ()  # the addresses of the PDFium functions it calls
+    font_functions: tuple[int, ...] = ()  # and of those _pdfium_bulk.chars calls for fonts
 
 
 @lru_cache(maxsize=1)
 def _hot_calls() -> _HotCalls:
     import pypdfium2.raw as raw
 
-    bulk: Any = None
+    bulk = in_c = None
     try:
-        from ._pdfium_bulk import rows as bulk
+        from . import _pdfium_bulk
     except ImportError:  # not built (no C compiler at install): the same calls, through ctypes
         pass
+    else:
+        bulk, in_c = _pdfium_bulk.rows, getattr(_pdfium_bulk, "chars", None)  # None: built by an older version
     functions = (raw.FPDFText_CountChars, raw.FPDFText_GetUnicode, raw.FPDFText_IsGenerated,
                  raw.FPDFText_GetCharOrigin, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetTextObject)
 
@@ -351,8 +370,10 @@ def _hot_calls() -> _HotCalls:
                      bare(raw.FPDFText_GetFontSize, ctypes.c_double), bare(raw.FPDFText_GetUnicode, ctypes.c_uint),
                      bare(raw.FPDFPage_GetObject, ctypes.c_void_p), bare(raw.FPDFPageObj_GetType, ctypes.c_int),
                      bare(raw.FPDFPath_GetPathSegment, ctypes.c_void_p), bare(raw.FPDFPathSegment_GetType, ctypes.c_int),
-                     bare(raw.FPDFPathSegment_GetPoint, ctypes.c_int), bulk,
-                     tuple(ctypes.cast(function, ctypes.c_void_p).value or 0 for function in functions))
+                     bare(raw.FPDFPathSegment_GetPoint, ctypes.c_int), bulk, in_c,
+                     tuple(ctypes.cast(function, ctypes.c_void_p).value or 0 for function in functions),
+                     tuple(ctypes.cast(function, ctypes.c_void_p).value or 0
+                           for function in (raw.FPDFText_GetFontInfo, raw.FPDFText_GetMatrix, raw.FPDFText_GetFontSize)))
 
 
 _NAME = ctypes.create_string_buffer(256)
@@ -360,31 +381,40 @@ _MATRIX_OUT: Any = None  # an FS_MATRIX, made once pypdfium2 is loaded
 _FONTS: dict[tuple[bytes, float, tuple[float, float, float, float]], _Font] = {}
 
 
-def _font_of(textpage: ctypes.c_void_p, index: int, text_object: int) -> _Font:
-    """The font of a text object: name, size and matrix asked of PDFium (three calls), the rest
-    computed once per distinct font, size and matrix."""
+def _matrix_out() -> Any:
+    """The FS_MATRIX PDFium writes a character's matrix to (made once pypdfium2 is loaded)."""
     import pypdfium2.raw as raw
 
     global _MATRIX_OUT
     if _MATRIX_OUT is None:
         _MATRIX_OUT = raw.FS_MATRIX()
-    m, calls = _MATRIX_OUT, _hot_calls()
+    return _MATRIX_OUT
+
+
+def _font_of(textpage: ctypes.c_void_p, index: int, text_object: int) -> _Font:
+    """The font of a text object: name, size and matrix asked of PDFium (three calls), the rest
+    computed once per distinct font, size and matrix (``_font_for``)."""
+    m, calls = _matrix_out(), _hot_calls()
     length = calls.font_info(textpage, index, _NAME, 256, None)
     calls.matrix(textpage, index, ctypes.byref(m))
     key = (_NAME.raw[:max(0, length - 1)], calls.font_size(textpage, index), (m.a, m.b, m.c, m.d))
-    font = _FONTS.get(key)
-    if font is None:
-        if len(_FONTS) > 4096:  # rotated text makes a matrix per angle: keep the cache small
-            _FONTS.clear()
-        name, font_size, matrix = key
-        straight = upright(matrix)
-        descent = ctypes.c_float(0.0)
-        if text_object and not straight:
-            handle = ctypes.cast(text_object, raw.FPDF_PAGEOBJECT)
-            raw.FPDFFont_GetDescent(raw.FPDFTextObj_GetFont(handle), ctypes.c_float(1.0), descent)
-        font = _FONTS[key] = _Font(font_name(name.decode("utf-8", "replace")),
-                                   font_size * (matrix[3] if straight else 1.0), straight, matrix, font_size,
-                                   descent.value)
+    return _FONTS.get(key) or _font_for(key, text_object)
+
+
+def _font_for(key: tuple[bytes, float, tuple[float, float, float, float]], text_object: int) -> _Font:
+    """The font of a name, size and matrix not met before (``_FONTS`` keeps it)."""
+    import pypdfium2.raw as raw
+
+    if len(_FONTS) > 4096:  # rotated text makes a matrix per angle: keep the cache small
+        _FONTS.clear()
+    name, font_size, matrix = key
+    straight = upright(matrix)
+    descent = ctypes.c_float(0.0)
+    if text_object and not straight:
+        handle = ctypes.cast(text_object, raw.FPDF_PAGEOBJECT)
+        raw.FPDFFont_GetDescent(raw.FPDFTextObj_GetFont(handle), ctypes.c_float(1.0), descent)
+    font = _FONTS[key] = _Font(font_name(name.decode("utf-8", "replace")), font_size * (matrix[3] if straight else 1.0),
+                               straight, matrix, font_size, descent.value)
     return font
 
 

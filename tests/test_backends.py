@@ -68,7 +68,7 @@ def _through_ctypes(monkeypatch):
 
     from pipeline import pdfium_reader
 
-    calls = dataclasses.replace(pdfium_reader._hot_calls(), bulk=None)
+    calls = dataclasses.replace(pdfium_reader._hot_calls(), bulk=None, chars=None)
     monkeypatch.setattr(pdfium_reader, "_hot_calls", lambda: calls)
 
 
@@ -103,11 +103,53 @@ def test_the_compiled_reader_is_built_by_the_install():
     assert pdfium_reader._hot_calls().bulk is not None, "pipeline/_pdfium_bulk.c was not compiled (pip install -e .)"
 
 
-def test_pdfium_characters_are_the_same_read_in_c_or_through_ctypes(monkeypatch):
-    in_c = _characters_of_every_page(OFFICE_CARLITO, with_page_text=True)
+def _turned_text_pdf(path: Path) -> Path:
+    """Text upright, turned a quarter, turned 30° and upside down, written by PDFium itself."""
+    import ctypes
+    import math
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    pdf = pdfium.PdfDocument.new()
+    page = pdf.new_page(595, 842)
+    for text, angle, x, y in [("Obiettivo strategico 2024", 0, 72, 760), ("Indicatore ruotato", 90, 300, 400),
+                              ("Anno obliquo", 30, 100, 300), ("Rovescio", 180, 500, 600)]:
+        text_object = raw.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", ctypes.c_float(12.0))
+        units = ctypes.create_string_buffer((text + "\0").encode("utf-16-le"))
+        raw.FPDFText_SetText(text_object, ctypes.cast(units, ctypes.POINTER(raw.FPDF_WCHAR)))
+        cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+        raw.FPDFPageObj_Transform(text_object, cos, sin, -sin, cos, x, y)
+        raw.FPDFPage_InsertObject(page.raw, text_object)
+    raw.FPDFPage_GenerateContent(page.raw)
+    pdf.save(str(path))
+    page.close()
+    pdf.close()
+    return path
+
+
+READ_IN_C_OR_PYTHON = [OFFICE_CARLITO, OFFICE_CARLITO.with_name("dup-office-liberation.pdf"),
+                       SAMPLES / "dup-2022-2024.pdf", *sorted((SAMPLES.parent / "tests" / "fixtures" / "repro")
+                                                              .glob("exp2-tounicode-*.pdf")), "turned"]
+
+
+@pytest.mark.parametrize("pdf", READ_IN_C_OR_PYTHON, ids=lambda p: getattr(p, "name", p))
+def test_pdfium_characters_are_the_same_read_in_c_or_through_ctypes(monkeypatch, tmp_path, pdf):
+    """The character loop of ``_pdfium_chars`` in C, and the rows it reads, against the same in
+    Python: ligatures, hyphen marks, surrogate pairs and lone halves, text turned every way."""
+    from pipeline import pdfium_reader
+
+    if pdf == "turned":
+        pdf = _turned_text_pdf(tmp_path / "turned.pdf")
+    real_turned, turned = pdfium_reader._turned, []
+    monkeypatch.setattr(pdfium_reader, "_turned", lambda *args: turned.append(args[0]) or real_turned(*args))
+    in_c = _characters_of_every_page(pdf, with_page_text=True)
+    turned_in_c = len(turned)
     _through_ctypes(monkeypatch)
-    assert _characters_of_every_page(OFFICE_CARLITO, with_page_text=True) == in_c
-    assert sum(map(len, in_c)) > 5000
+    assert _characters_of_every_page(pdf, with_page_text=True) == in_c
+    assert len(turned) == 2 * turned_in_c
+    assert turned_in_c == (38 if pdf.name == "turned.pdf" else 0)  # the characters of the three turned lines
+    assert sum(map(len, in_c)) > 50
 
 
 def test_pdfium_characters_are_the_same_read_one_by_one_or_from_the_page_text(monkeypatch):
