@@ -14,7 +14,7 @@ from functools import lru_cache
 from itertools import islice
 from operator import gt, itemgetter
 from statistics import median
-from typing import Iterable, NamedTuple, Sequence
+from typing import Callable, Iterable, NamedTuple, Sequence
 
 BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|,b\b", re.IGNORECASE)
 WHITESPACE = frozenset(" \t\n\r\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000")
@@ -253,27 +253,45 @@ def group_lines(chars: Sequence[Char], page: int) -> list[Line]:
     """
     visible = [c for c in chars if c.text]
     visible.sort(key=_BOTTOM)
-    rows: list[list[Char]] = []
-    row_bottom = -1e9
-    for char in visible:
-        if abs(char.bottom - row_bottom) <= (char.size if char.size > 1.0 else 1.0) * 0.25 + _EPSILON:
-            rows[-1].append(char)
-        else:
-            rows.append([char])
-            row_bottom = char.bottom
+    rows_of, words_of_row = _grouping()
     lines = []
-    for row in rows:
+    for row in rows_of(visible, _EPSILON):
         lefts = [char[1] for char in row]
         if any(map(gt, lefts, islice(lefts, 1, None))):  # (already in order, as most rows are, it stays so)
             row.sort(key=_x_order)  # x rounded: the backends differ in the sixth digit, ties keep stream order
-        words = _words_of_row(row)
+        words = words_of_row(row, Word, WHITESPACE, _EPSILON)
         if words:
             lines.append(Line(words=words, page=page))
     lines.sort(key=lambda line: (round(line.top, 1), line.x0))
     return lines
 
 
-def _words_of_row(row: list[Char]) -> list[Word]:
+@lru_cache(maxsize=1)
+def _grouping() -> tuple[Callable[[list[Char], float], list[list[Char]]],
+                         Callable[[list[Char], type[Word], frozenset[str], float], list[Word]]]:
+    """``_rows_of`` and ``_words_of_row``: in C (``_words.c``, the same loops) where it is built."""
+    try:
+        from . import _words
+    except ImportError:  # not built (no C compiler at install)
+        return _rows_of, _words_of_row
+    return _words.rows_of, _words.words_of_row
+
+
+def _rows_of(chars: list[Char], epsilon: float) -> list[list[Char]]:
+    """Characters sorted by their bottom, cut where one stands off the first of its row's baseline."""
+    rows: list[list[Char]] = []
+    row_bottom = -1e9
+    for char in chars:
+        if rows and abs(char.bottom - row_bottom) <= (char.size if char.size > 1.0 else 1.0) * 0.25 + epsilon:
+            rows[-1].append(char)
+        else:
+            rows.append([char])
+            row_bottom = char.bottom
+    return rows
+
+
+def _words_of_row(row: list[Char], word: type[Word] = Word, whitespace: frozenset[str] = WHITESPACE,
+                  epsilon: float = _EPSILON) -> list[Word]:
     words: list[Word] = []
     text: list[str] = []
     first = previous = row[0]
@@ -284,13 +302,13 @@ def _words_of_row(row: list[Char]) -> list[Word]:
         if letters == previous[0] and char is not previous and abs(x0 - previous[1]) < 1.0 \
                 and abs(char_top - previous[3]) < 1.0:
             continue  # printed twice at the same place (fake bold, overprinted layers)
-        if letters in WHITESPACE or letters.isspace():
+        if letters in whitespace or letters.isspace():
             if text:
-                words.append(Word("".join(text), first.x0, previous_x1, top, bottom, first.fontname, first.size))
+                words.append(word("".join(text), first.x0, previous_x1, top, bottom, first.fontname, first.size))
                 text = []
             continue
-        if text and x0 - previous_x1 > (size if size > previous_size else previous_size) * 0.2 + _EPSILON:
-            words.append(Word("".join(text), first.x0, previous_x1, top, bottom, first.fontname, first.size))
+        if text and x0 - previous_x1 > (size if size > previous_size else previous_size) * 0.2 + epsilon:
+            words.append(word("".join(text), first.x0, previous_x1, top, bottom, first.fontname, first.size))
             text = []
         if not text:
             first, top, bottom = char, char_top, char_bottom
@@ -300,5 +318,5 @@ def _words_of_row(row: list[Char]) -> list[Word]:
         text.append(letters)
         previous, previous_x1, previous_size = char, x1, size
     if text:
-        words.append(Word("".join(text), first.x0, previous_x1, top, bottom, first.fontname, first.size))
+        words.append(word("".join(text), first.x0, previous_x1, top, bottom, first.fontname, first.size))
     return words

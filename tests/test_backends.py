@@ -161,3 +161,48 @@ def test_pdfium_characters_are_the_same_read_one_by_one_or_from_the_page_text(mo
     assert from_page_text == _characters_of_every_page(OFFICE_CARLITO, with_page_text=False)
     letters = "".join(char.text for chars in from_page_text for char in chars)
     assert "DIRIT-TO" in letters and "\ufffd" not in letters
+
+
+@pytest.mark.skipif(shutil.which("cc") is None, reason="no C compiler: characters are grouped in Python")
+def test_the_compiled_word_grouping_is_built_by_the_install():
+    from pipeline import layout
+
+    assert layout._grouping() != (layout._rows_of, layout._words_of_row), "pipeline/_words.c was not compiled"
+
+
+def _lines_grouped_both_ways(monkeypatch, pages_of_chars):
+    from pipeline import layout
+
+    in_c = [layout.group_lines(chars, number) for number, chars in enumerate(pages_of_chars, start=1)]
+    monkeypatch.setattr(layout, "_grouping", lambda: (layout._rows_of, layout._words_of_row))
+    in_python = [layout.group_lines(chars, number) for number, chars in enumerate(pages_of_chars, start=1)]
+    return in_c, in_python
+
+
+@pytest.mark.parametrize("pdf", READ_IN_C_OR_PYTHON, ids=lambda p: getattr(p, "name", p))
+def test_words_are_the_same_grouped_in_c_or_in_python(monkeypatch, tmp_path, pdf):
+    """``_words.c`` against ``layout._rows_of`` and ``_words_of_row``, on every page's characters."""
+    if pdf == "turned":
+        pdf = _turned_text_pdf(tmp_path / "turned.pdf")
+    in_c, in_python = _lines_grouped_both_ways(monkeypatch, _characters_of_every_page(pdf, with_page_text=True))
+    assert in_c == in_python
+    assert sum(len(line.words) for page in in_c for line in page) > 10
+
+
+def test_words_grouped_in_c_keep_the_characters_own_values(monkeypatch):
+    """Overprinted letters, every kind of blank, a gap, mixed sizes, integer coordinates (pdfminer
+    gives some) and a lone character: the same words, holding the same objects, both ways."""
+    from pipeline.layout import Char
+
+    def char(text, x0, x1, top=100.0, size=10.0, font="Carlito"):
+        return Char(text, x0, x1, top, top + size, font, size)
+
+    row = [char("A", 10.0, 16.0), char("A", 10.3, 16.3), char("b", 16.0, 21.0, top=99.5), char("\u2003", 21.0, 26.0),
+           char("c", 26.0, 31.0, size=12.0), char("\t\u00a0", 31.0, 33.0), char("d", 33, 38), char("e", 40.1, 45.0),
+           char("ffi", 45.0, 52.0, top=101.0, font="Carlito-Bold"), char("x", 200.0, 205.0, top=300.0),
+           char("", 210.0, 210.0)]
+    in_c, in_python = _lines_grouped_both_ways(monkeypatch, [row])
+    assert in_c == in_python
+    assert [[w.text for w in line.words] for line in in_c[0]] == [["Ab", "c", "d", "effi"], ["x"]]
+    assert [type(w.x0) for line in in_c[0] for w in line.words] == [float, float, int, float, float]
+    assert in_c[0][0].words[0].top == 99.5 and in_c[0][0].words[3].bottom == 111.0

@@ -34,11 +34,12 @@ def test_the_installed_wheel_extracts_the_samples_from_another_folder(tmp_path):
     elsewhere.mkdir()
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
     where = _run(sys.executable, "-c", "import pipeline, pipeline.rules as r, pipeline.pdfium_reader as p; "
-                 "print(pipeline.__file__); print(r.DEFAULT_RULES_DIR); print(p._hot_calls().bulk is not None)",
+                 "import pipeline.layout as l; print(pipeline.__file__); print(r.DEFAULT_RULES_DIR); "
+                 "print(p._hot_calls().bulk is not None and l._grouping()[0] is not l._rows_of)",
                  cwd=elsewhere, env=env)
     module, rules_dir, compiled = where.stdout.split()
     assert module.startswith(str(tmp_path / "site")) and rules_dir.startswith(str(tmp_path / "site"))
-    assert compiled == str(shutil.which("cc") is not None)  # the wheel holds the C reader where it can be built
+    assert compiled == str(shutil.which("cc") is not None)  # the wheel holds the C modules where they can be built
 
     pdfs = [SAMPLES / "pap-2022-2024.pdf", SAMPLES / "templates" / "piao-a.pdf"]
     run = _run(sys.executable, "-m", "pipeline", "extract", *map(str, pdfs), "-o", "out", cwd=elsewhere, env=env)
