@@ -94,15 +94,14 @@ def main() -> None:
     pages, short_pages = page_count(long_plan), page_count(short_plan)
     rows = []
     pdftotext = shutil.which("pdftotext")
-    baseline = None
+    pdftotext_runs: list[float] = []
     variants = [("pdfium", True), ("pdfium", False)] + ([] if args.skip_pdfplumber else [("pdfplumber", True)])
     for backend, read_ahead in variants:
         flag = "--read-ahead" if read_ahead else "--no-read-ahead"
-        runs, own_baseline = [], None
+        runs, own_baseline = [], []
         for _ in range(args.rounds):  # interleaved with pdftotext: a slow spell of the machine slows both
             if pdftotext:
-                seconds, _ = peak_of([pdftotext, str(long_plan), os.devnull])
-                own_baseline = min(own_baseline or seconds, seconds)
+                own_baseline.append(peak_of([pdftotext, str(long_plan), os.devnull])[0])
             with tempfile.TemporaryDirectory() as out:
                 runs.append(measured([*CLI, "extract", str(long_plan), "-o", out, "--backend", backend, flag]))
         seconds, cpu, _ = min(runs)  # best of the rounds: other load on the machine only ever slows a run
@@ -111,11 +110,11 @@ def main() -> None:
             _, short_peak = peak_of([*CLI, "extract", str(short_plan), "-o", out, "--backend", backend, flag])
         inside = in_process(long_plan, backend, read_ahead) / pages * 1000
         per_page = seconds / pages * 1000
-        ratio = f"{seconds / own_baseline:.1f}×" if own_baseline else "n/a"
-        if own_baseline:
-            baseline = min(baseline or own_baseline / pages * 1000, own_baseline / pages * 1000)
+        ratio = f"{seconds / min(own_baseline):.1f}×" if own_baseline else "n/a"
+        pdftotext_runs += own_baseline
         rows.append(f"| {backend} | {flag} | {per_page:.1f} | {cpu / pages * 1000:.1f} | {inside:.1f} | {ratio} | "
                     f"{short_peak:.0f} MB ({short_pages} p.) → {peak:.0f} MB ({pages} p.) |")
+    baseline = min(pdftotext_runs) / pages * 1000 if pdftotext_runs else None
     words = pdfplumber_words(long_plan) / pages * 1000
     huge = None
     if args.huge:

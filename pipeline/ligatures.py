@@ -203,10 +203,9 @@ class LigatureRepairer:
         lead_gap = gaps[i - 1] if i > 0 else None
         # a lone word or letter is only extended where a gap shows a glyph is missing
         needs_evidence = self._known(chain[0]) or len(chain[0].core) < 3
-        glyph_before = i > 0 and line.glyph_gaps[i - 1]
+        alone_possible = not needs_evidence or self._lone_evidence(line, i, chain[0])
         if (len(chain) == 1 or not self._readings(chain[:2], None, fills)) and (
-                (needs_evidence and not self._lone_evidence(line, i, chain[0], glyph_before))
-                or not self._readings(chain[:1], lead_gap, fills)):
+                not alone_possible or not self._readings(chain[:1], lead_gap, fills)):
             return []  # most tokens: no word starts with this one glued to the next, nor alone
         best: dict[tuple[int, int], Repair] = {}
         for last in range(len(chain)):
@@ -214,7 +213,7 @@ class LigatureRepairer:
             trail_gap = gaps[i + last] if i + last < len(gaps) else None
             punctuation_after = not chain[last].suffix and bool(after) and bool(_PUNCTUATION_ONLY.match(after))
             join_gaps = gaps[i:i + last]
-            if last == 0 and needs_evidence and not self._lone_evidence(line, i, chain[0], glyph_before):
+            if last == 0 and not alone_possible:
                 continue
             if _mixed_case(chain[: last + 1]):
                 break  # 'PA' + 'e' is an acronym and a word, never one word in two cases
@@ -255,9 +254,9 @@ class LigatureRepairer:
         return list(best.values())
 
     @staticmethod
-    def _lone_evidence(line: _Line, i: int, fragment: Fragment, glyph_before: bool) -> bool:
+    def _lone_evidence(line: _Line, i: int, fragment: Fragment) -> bool:
         """Whether a gap next to token i (or punctuation after it) shows a glyph may be lost there."""
-        if glyph_before or (i < len(line.gaps) and line.glyph_gaps[i]):
+        if (i > 0 and line.glyph_gaps[i - 1]) or (i < len(line.gaps) and line.glyph_gaps[i]):
             return True
         after = line.tokens[i + 1] if i + 1 < len(line.tokens) else ""
         return not fragment.suffix and bool(after) and bool(_PUNCTUATION_ONLY.match(after))
