@@ -25,6 +25,7 @@ import base64
 import os
 import re
 import zlib
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterator
 
@@ -413,12 +414,14 @@ _a85_digits_decoded = 0
 
 def ascii85(data: bytes) -> bytes:
     """ASCII85 decoded: the digits '!' to 'u' in groups of five, 'z' for four zero bytes, '~>' at the
-    end. With numpy once the process has decoded enough (``base64.a85decode`` is a Python loop, the
-    slowest part of the check)."""
+    end. In C (``_ascii85.c``) where it is built; else with numpy once the process has decoded
+    enough (``base64.a85decode`` is a Python loop, the slowest part of the check)."""
     global _a85_digits_decoded
     digits = _A85_ENDS.sub(b"", data).translate(None, _A85_BLANKS).replace(b"z", b"!!!!!")
     if bad := digits.translate(None, _A85_DIGITS):
         raise ValueError(f"Non-Ascii85 digit found: {chr(bad[0])!r}")
+    if (compiled := _compiled_ascii85()) is not None:
+        return compiled(digits)
     _a85_digits_decoded += len(digits)
     if _a85_digits_decoded < _A85_NUMPY_FROM:
         return base64.a85decode(digits)
@@ -431,6 +434,15 @@ def ascii85(data: bytes) -> bytes:
         raise ValueError("Ascii85 overflow")
     decoded = words.astype(">u4").tobytes()
     return decoded[:len(decoded) - tail] if tail else decoded
+
+
+@lru_cache(maxsize=1)
+def _compiled_ascii85() -> Callable[[bytes], bytes] | None:
+    try:
+        from ._ascii85 import decode
+    except ImportError:  # not built (no C compiler at install): decoded in Python
+        return None
+    return decode
 
 
 def inflate_problem(data: bytes, budget: int | None = None, scan: Callable[[bytes], None] | None = None) -> str | None:

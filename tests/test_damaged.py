@@ -175,13 +175,20 @@ def test_flate_data_is_checked_to_its_end_and_against_its_checksum():
     assert inflate_problem(data[:10] + b"\xff\xff" + data[12:]).startswith("Flate data: ")
 
 
-def test_ascii85_decodes_as_the_standard_library_does(monkeypatch):
+@pytest.mark.parametrize("way", ["c", "python"])
+def test_ascii85_decodes_as_the_standard_library_does(monkeypatch, way):
     import base64
     import random
 
     from pipeline import integrity
 
-    monkeypatch.setattr(integrity, "_a85_digits_decoded", 0)  # the standard library's way first
+    if way == "python":  # as where _ascii85.c is not built: the standard library's way, then numpy
+        monkeypatch.setattr(integrity, "_compiled_ascii85", lambda: None)
+    elif shutil.which("cc") is None:
+        pytest.skip("no C compiler: ASCII85 is decoded in Python")
+    else:
+        assert integrity._compiled_ascii85() is not None, "pipeline/_ascii85.c was not compiled (pip install -e .)"
+    monkeypatch.setattr(integrity, "_a85_digits_decoded", 0)
 
     rng = random.Random(1)
     for size in [*range(12), 1000, 4099, 300_001, 5, 1000]:  # numpy from the 300,001 bytes on
@@ -193,6 +200,19 @@ def test_ascii85_decodes_as_the_standard_library_does(monkeypatch):
             ascii85(padding + b"87cURD]i,\"Ebo{80~>")
         with pytest.raises(ValueError, match="^Ascii85 overflow$"):
             ascii85(padding + b"uuuuu~>")
+    # any digits, as written by a careless producer: a last group of one digit, a padded last group
+    # that overflows ('u' padding), groups at the limit (s8W-! is 2**32 - 1, s8W-" one more)
+    for digits in [b"!", b"u", b"s8W-!", b's8W-"', b"s8W-!u", b"s8W-!uu", b"s8W-!s8W", b"tt", b"s9"] + [
+            bytes(rng.choice(b"!0GHuts") for _ in range(rng.randrange(13))) for _ in range(300)]:
+        try:
+            expected: bytes | str = base64.a85decode(digits)
+        except ValueError as error:
+            expected = str(error)
+        try:
+            decoded: bytes | str = ascii85(digits)
+        except ValueError as error:
+            decoded = str(error)
+        assert decoded == expected, digits
 
 
 # -- the fuzz run --------------------------------------------------------------------------------
