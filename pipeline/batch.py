@@ -18,12 +18,10 @@ manifest, and their outputs named, with each such byte as ``\\xHH`` (see ``print
 from __future__ import annotations
 
 import csv
-import ctypes
 import glob
 import hashlib
 import io
 import json
-import multiprocessing
 import os
 import signal
 import sys
@@ -32,12 +30,10 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .catalog import Catalog
 from .contract import TABLES, table_rows, with_document
 from .datapackage import require_parquet, write_data_package, write_parquet
 from .errors import InputNotFoundError, OutputError, PlanExtractError, TimeoutError_
@@ -47,6 +43,10 @@ from .limits import DEFAULT_MAX_MEMORY, limit_memory
 from .models import Extraction
 from .parse import sha256_of
 from .rules import RuleSet, load_rules
+
+if TYPE_CHECKING:  # the pool's and the catalog's modules are imported when a batch uses them
+    import multiprocessing
+    from multiprocessing.connection import Connection
 
 MANIFEST_COLUMNS = ["file", "output", "sha256", "status", "error_kind", "message", "pages", "objectives",
                     "indicators", "warnings", "seconds", "action", "program_version", "rules_version", "options"]
@@ -214,6 +214,8 @@ def _die_with_parent(parent: int) -> None:
     """A worker must not outlive its batch (a ``kill -9`` of the parent would leave it writing): on
     Linux the kernel kills it when the parent dies; everywhere, a thread watches the parent's pid."""
     if sys.platform.startswith("linux"):
+        import ctypes
+
         try:
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         except (OSError, AttributeError):
@@ -252,6 +254,8 @@ class LocalPool:
     worker, which is killed and replaced, and the file is marked failed."""
 
     def __init__(self, workers: int, settings: Settings) -> None:
+        import multiprocessing
+
         self.settings = settings
         self.context = multiprocessing.get_context("spawn")  # no inherited state, same on every OS
         self.ready: set[int] = set()
@@ -267,6 +271,8 @@ class LocalPool:
         return process_, parent
 
     def run(self, tasks: list[Task]) -> Iterator[Row]:
+        from multiprocessing.connection import wait
+
         pending = list(reversed(tasks))
         busy = self.busy
         timeout = self.settings.timeout
@@ -500,7 +506,7 @@ def _pool_factory(settings: Settings, workers: int | None, scheduler: str | None
     def make(tasks: int) -> Pool:
         if scheduler:
             return DaskPool(scheduler, settings)
-        return LocalPool(min(workers or multiprocessing.cpu_count(), tasks), settings)
+        return LocalPool(min(workers or os.cpu_count() or 1, tasks), settings)
     return make
 
 
@@ -598,6 +604,8 @@ def write_combined(out: Path, rows: list[Row], formats: tuple[str, ...] = ("csv"
 
 def catalog_documents(out: Path, rows: list[Row], db: Path | str) -> None:
     """Store the documents extracted by this run (and any reused one the catalog lacks)."""
+    from .catalog import Catalog
+
     with Catalog(db) as catalog:
         present = {row["document_id"] for row in catalog.documents()}
         wanted = [row for row in rows if row.action == "extracted" or row.sha256 not in present]

@@ -2,7 +2,7 @@
 the time: the validated rules, the lexicon in a compact form, the department matcher's word sets.
 
 An entry is a file named after a key that hashes everything it was built from (the rules files'
-bytes, the libraries' versions, planextract's version and the size and time of its own source
+bytes, the libraries' installed files, planextract's version and the size and time of its own source
 files, so that a changed checkout never reads an entry of the code before), so any change builds a
 new one. Entries are
 written atomically; one that is damaged or unreadable is rebuilt; a folder that cannot be written
@@ -14,12 +14,13 @@ extraction writes depends on whether an entry came from the cache.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import pickle
+import sys
 import tempfile
 from collections.abc import Callable
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TypeVar
 
@@ -40,15 +41,22 @@ def cache_dir() -> Path | None:
     return Path(base) / "planextract"
 
 
-def versions(*distributions: str) -> tuple[str, ...]:
-    """``name==version`` of installed distributions (part of a key: a new library rebuilds)."""
-    found = []
-    for name in distributions:
+def library_stamps(*modules: str) -> tuple[str, ...]:
+    """For each installed library (by its import name), the size and modification time of the file
+    it is imported from: part of a key, so that installing another version builds again. Found
+    without importing it, and without ``importlib.metadata`` (which alone costs a fresh process
+    more than reading the whole lexicon's entry)."""
+    stamps = []
+    for name in modules:
+        module = sys.modules.get(name)
+        spec = module.__spec__ if module is not None else importlib.util.find_spec(name)
+        origin = spec.origin if spec is not None else None
         try:
-            found.append(f"{name}=={version(name)}")
-        except PackageNotFoundError:
-            found.append(f"{name}==absent")
-    return tuple(found)
+            status = os.stat(origin) if origin else None
+        except OSError:
+            status = None
+        stamps.append(f"{name}:{status.st_size}:{status.st_mtime_ns}" if status else f"{name}:absent")
+    return tuple(stamps)
 
 
 @lru_cache(maxsize=1)

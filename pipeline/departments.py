@@ -25,7 +25,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from .cache import cached, versions
+from .cache import cached, library_stamps
 from .rules import DepartmentRules
 from .text import fold, squash
 
@@ -64,7 +64,7 @@ class HeadWords:
 def head_words(rules: DepartmentRules) -> HeadWords:
     """The head words of these rules, from the cache folder when they were built before."""
     key = (json.dumps(rules.unit_heads, sort_keys=True, ensure_ascii=False), str(rules.lemmatizer),
-           *(versions("spacy", "spacy-lookups-data") if rules.lemmatizer else ()))
+           *(library_stamps("spacy", "spacy_lookups_data") if rules.lemmatizer else ()))
     return cached("unit-heads", key, lambda: _build_head_words(rules))
 
 
@@ -95,7 +95,7 @@ def _lemma_table() -> dict[str, str]:
 
 def special_cases() -> frozenset[str]:
     """The strings spaCy's Italian tokenizer treats as exceptions ('art.', 'sett.', emoticons…)."""
-    return cached("tokenizer-specials", versions("spacy"), lambda: frozenset(_blank_italian().tokenizer.rules))
+    return cached("tokenizer-specials", library_stamps("spacy"), lambda: frozenset(_blank_italian().tokenizer.rules))
 
 
 @lru_cache(maxsize=1)

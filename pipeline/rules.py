@@ -14,17 +14,19 @@ import typing
 from contextvars import ContextVar
 from functools import cached_property, lru_cache, partial
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 import regex
-import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .cache import cached, versions
+from .cache import cached, library_stamps
 from .errors import RulesError
 from .models import Level, ValueKind
 from .patterns import TimedPattern, backtracking_problem, record_origins
 from .text import fold
+
+if TYPE_CHECKING:
+    import yaml  # imported where rules are read: a rules set from the cache folder needs no YAML
 
 DEFAULT_RULES_DIR = Path(str(importlib.resources.files("pipeline").joinpath("ruledata")))
 """The rules shipped inside the package (``rules/`` in the repository points at them)."""
@@ -435,6 +437,8 @@ class RuleSet(StrictModel):
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
+    import yaml
+
     files_read = _FILES_READ.get()
     if files_read is not None:
         files_read.append(path)
@@ -454,6 +458,8 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 
 def _parse_yaml(text: str, path: Path) -> Any:
+    import yaml
+
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -467,6 +473,8 @@ def _parse_yaml(text: str, path: Path) -> Any:
 
 def _refuse_repeated_keys(root: yaml.Node, path: Path) -> None:
     """YAML keeps the last of two equal keys: a rule written twice would silently lose its first form."""
+    import yaml
+
     pending: list[tuple[yaml.Node, str]] = [(root, "")]
     visited: set[int] = set()  # an alias is the node it names: walk it once
     while pending:
@@ -619,7 +627,7 @@ def load_rules(directory: Path | str | None = None) -> RuleSet:
         version = _version_of(profile_files + vocab_files)
     except OSError as exc:
         raise RulesError(f"{exc.filename}: cannot be read: {exc.strerror}") from exc
-    key = (str(root.resolve()), version, *versions("pydantic", "pydantic-core", "regex", "PyYAML"))
+    key = (str(root.resolve()), version, *library_stamps("pydantic", "pydantic_core", "regex", "yaml"))
     loaded = cached("rules", key, lambda: _build_rules(root, version))
     versioned = {str(path.resolve()) for path in profile_files + vocab_files}
     if not all(_digest(Path(name)) == digest for name, digest in loaded.files if name not in versioned):
