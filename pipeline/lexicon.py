@@ -14,7 +14,7 @@ from bisect import bisect_left, insort
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .cache import cached, versions
+from .cache import cached, library_stamps
 from .rules import LexiconRules
 
 UNKNOWN_LOG10P = -12.0
@@ -41,7 +41,7 @@ class WordList:
 
 @lru_cache(maxsize=4)
 def word_list(language: str) -> WordList:
-    return cached("lexicon", (language, *versions("wordfreq")), lambda: _wordfreq_list(language))
+    return cached("lexicon", (language, *library_stamps("wordfreq")), lambda: _wordfreq_list(language))
 
 
 def _wordfreq_list(language: str) -> WordList:
@@ -50,6 +50,10 @@ def _wordfreq_list(language: str) -> WordList:
     frequencies = get_frequency_dict(language)
     words = sorted(frequencies)
     return WordList(words, array("d", (frequencies[word] for word in words)))
+
+
+def _zipf_of_frequency(frequency: float | None) -> float:
+    return math.log10(frequency) + 9 if frequency else 0.0
 
 
 class Lexicon:
@@ -75,8 +79,7 @@ class Lexicon:
     def _zipf_of(self, folded: str) -> float:
         zipf = self._zipf.get(folded)
         if zipf is None:
-            freq = self._list.frequency(folded)
-            zipf = self._zipf[folded] = math.log10(freq) + 9 if freq else 0.0
+            zipf = self._zipf[folded] = _zipf_of_frequency(self._list.frequency(folded))
         return zipf
 
     def is_known(self, word: str) -> bool:
@@ -91,11 +94,12 @@ class Lexicon:
         return known
 
     def words_above(self, zipf: float) -> list[str]:
-        """All words at least this frequent, sorted (for prefix searches); computed once."""
+        """All words at least this frequent, sorted (for prefix searches); computed once. Exactly the
+        words ``zipf`` puts at or above it: a prefix search may rule out what ``zipf`` would accept."""
         if zipf not in self._sorted:
-            threshold = 10 ** (zipf - 9)
-            frequent = self._list.words if min(self._list.frequencies, default=0.0) >= threshold else [
-                word for word, freq in zip(self._list.words, self._list.frequencies) if freq >= threshold]
+            frequencies = self._list.frequencies
+            frequent = self._list.words if _zipf_of_frequency(min(frequencies, default=0.0)) >= zipf else [
+                word for word, freq in zip(self._list.words, frequencies) if _zipf_of_frequency(freq) >= zipf]
             missing = sorted(word for word in self._extra if _index_of(frequent, word) is None)
             if missing:
                 frequent = list(frequent)

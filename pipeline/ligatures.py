@@ -31,7 +31,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator, Literal, Mapping, Sequence
+from typing import Callable, Iterator, Literal, Mapping, Sequence
 
 from .lexicon import Lexicon
 from .rules import LexiconRules
@@ -169,7 +169,8 @@ class LigatureRepairer:
         self.rules = rules
         self.fills = [f.casefold() for f in rules.fills]
         self._readings_cache = lexicon.cache(("readings", rules.join_min_zipf))
-        self._prefix_words: list[str] | None = None  # the lexicon's, made on first use
+        self._prefix_test_made: Callable[[str], bool] | None = None
+        self._cased_fills: dict[tuple[tuple[str, ...], bool], _CasedFills] = {}
 
     # -- public API -------------------------------------------------------------------------
 
@@ -298,45 +299,78 @@ class LigatureRepairer:
 
     def _enumerate(self, chain: list[Fragment], lead_possible: bool, fills: tuple[str, ...]) -> Iterator[_Reading]:
         # fills take the case of the word: upper-case inside upper-case words ('CI À' -> 'CITTÀ')
-        cased = [(fill, fill.upper()) for fill in fills] if all(f.core.isupper() for f in chain) else [
-            (fill, fill) for fill in fills]
-        leads = [("", "")] + (cased if lead_possible and len(chain[0].core) >= 2 else [])
+        cased = self._cased(fills, all(f.core.isupper() for f in chain))
+        is_prefix = self._prefix_test()
+        leads = [("", "")] + (cased.fills if lead_possible and len(chain[0].core) >= 2 else [])
         for lead, lead_text in leads:
             start = lead_text + chain[0].core
-            if lead and not self._is_prefix(start):
+            if lead and not is_prefix(start):
                 continue
             for body, joins in self._joins(start, chain[1:], cased):
                 if (joins or lead) and self._acceptable(body):
                     yield _Reading(body, joins, lead)
-                if not self._is_prefix(body):
+                if not is_prefix(body):
                     continue
-                for fill, fill_text in cased:
+                for fill, fill_text in cased.after(body, is_prefix):
                     word = body + fill_text
                     if self._acceptable(word):
                         yield _Reading(word, joins, lead, fill)
 
-    def _joins(self, partial: str, rest: list[Fragment],
-               cased: list[tuple[str, str]]) -> Iterator[tuple[str, tuple[str, ...]]]:
-        if not rest:
-            yield partial, ()
-            return
-        for fill, fill_text in cased:
-            candidate = partial + fill_text + rest[0].core
-            if self._is_prefix(candidate):
-                for word, used in self._joins(candidate, rest[1:], cased):
-                    yield word, (fill, *used)
+    def _joins(self, start: str, rest: list[Fragment], cased: _CasedFills) -> list[tuple[str, tuple[str, ...]]]:
+        """Each way of gluing the fragments ``rest`` to ``start``, one fill in each gap, that some
+        known word starts with: (the letters, the fills), in the order of the fills."""
+        is_prefix = self._prefix_test()
+        found: list[tuple[str, tuple[str, ...]]] = [(start, ())]
+        for fragment in rest:
+            found = [(candidate, (*used, fill)) for partial, used in found
+                     for fill, fill_text in cased.after(partial, is_prefix)
+                     if is_prefix(candidate := partial + fill_text + fragment.core)]
+            if not found:
+                break
+        return found
+
+    def _cased(self, fills: tuple[str, ...], upper: bool) -> _CasedFills:
+        key = (fills, upper)
+        cased = self._cased_fills.get(key)
+        if cased is None:
+            cased = self._cased_fills[key] = _CasedFills([(fill, fill.upper() if upper else fill) for fill in fills])
+        return cased
 
     def _acceptable(self, word: str) -> bool:
         return self.lexicon.zipf(word) >= self.rules.join_min_zipf
 
-    def _is_prefix(self, text: str) -> bool:
-        """Whether some known word starts with ``text`` (binary search in the sorted word list)."""
-        words = self._prefix_words
-        if words is None:
-            words = self._prefix_words = self.lexicon.words_above(self.rules.join_min_zipf)
-        folded = text.casefold()
-        index = bisect_left(words, folded)
-        return index < len(words) and words[index].startswith(folded)
+    def _prefix_test(self) -> Callable[[str], bool]:
+        """Whether some known word starts with a text: a binary search in the sorted word list, as
+        a plain function made on first use (the search asks it tens of thousands of times a plan)."""
+        test = self._prefix_test_made
+        if test is None:
+            words = self.lexicon.words_above(self.rules.join_min_zipf)
+            count = len(words)
+
+            def test(text: str) -> bool:
+                folded = text.casefold()
+                index = bisect_left(words, folded)
+                return index < count and words[index].startswith(folded)
+
+            self._prefix_test_made = test
+        return test
+
+
+class _CasedFills:
+    """The fills as written into a word of one case, in their order (``fill``, ``as written``)."""
+
+    def __init__(self, fills: list[tuple[str, str]]) -> None:
+        self.fills = fills
+        self.letters = [written[:1] for _, written in fills]
+        self.distinct = sorted(set(self.letters))
+
+    def after(self, text: str, is_prefix: Callable[[str], bool]) -> list[tuple[str, str]]:
+        """The fills a known word may continue ``text`` with. A cheap first cut: no word goes on
+        with a fill unless one goes on with its first letter, and the fills share few of those."""
+        going_on = {letter for letter in self.distinct if is_prefix(text + letter)}
+        if not going_on:
+            return []
+        return [pair for pair, letter in zip(self.fills, self.letters) if letter in going_on]
 
 
 def _best_non_overlapping(candidates: list[Repair]) -> list[Repair]:
