@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from . import __version__
 from .clean import Cleaner
@@ -35,6 +35,9 @@ from .parse import PdfSource, open_pdf
 from .rules import FurnitureRules, RuleSet, load_rules
 from .segment import SURVEY_PAGES, Block, SegmentedDocument, Segmenter, Survey, survey
 from .validate import validate
+
+if TYPE_CHECKING:
+    from .readahead import EarlyReading
 
 
 @dataclass(slots=True)
@@ -67,13 +70,16 @@ def _fewer_collections() -> Iterator[None]:
 
 
 def run(pdf: Path | str, rules: RuleSet | None = None, password: str = "", backend: str = "pdfium",
-        max_pages: int | None = None, keep: bool = False, read_ahead: bool | None = None) -> Result:
+        max_pages: int | None = None, keep: bool = False, read_ahead: bool | None = None,
+        early: EarlyReading | None = None) -> Result:
     """Extract one PDF. With ``keep`` the pages and blocks stay in ``Result.document``. ``read_ahead``
     reads the pages in a second process (``readahead.py``): None does it for a plan long enough,
-    on a machine with two cores or more."""
+    on a machine with two cores or more. ``early``: the file's reading, started before this
+    process loaded its set-up (``readahead.start_reading``)."""
     rules = rules or load_rules()
     with _fewer_collections():
-        source = open_pdf(pdf, password=password, backend=backend, max_pages=max_pages, read_ahead=read_ahead)
+        source = open_pdf(pdf, password=password, backend=backend, max_pages=max_pages, read_ahead=read_ahead,
+                          early=early)
         reading = _read(source, rules, keep)
         if reading.late_survey is not None:  # the template showed only after the first pages
             reading = _read(source, rules, keep, reading.late_survey)
@@ -163,11 +169,13 @@ def _assemble(source: PdfSource, rules: RuleSet, reading: _Reading) -> Result:
 
 
 def extract(pdf: Path | str, rules: RuleSet | Path | str | None = None, password: str = "",
-            backend: str = "pdfium", max_pages: int | None = None, read_ahead: bool | None = None) -> Extraction:
+            backend: str = "pdfium", max_pages: int | None = None, read_ahead: bool | None = None,
+            early: EarlyReading | None = None) -> Extraction:
     """Extract one plan PDF. ``rules`` may be a loaded RuleSet or a rules directory."""
     if not isinstance(rules, RuleSet):
         rules = load_rules(rules)
-    return run(pdf, rules, password=password, backend=backend, max_pages=max_pages, read_ahead=read_ahead).extraction
+    return run(pdf, rules, password=password, backend=backend, max_pages=max_pages, read_ahead=read_ahead,
+               early=early).extraction
 
 
 def extract_to(pdf: Path | str, out_dir: Path | str, rules: RuleSet | Path | str | None = None,

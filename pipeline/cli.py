@@ -8,18 +8,27 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from . import __version__
 from .errors import EXIT_CODES, OutputError, PlanExtractError
-from .rules import load_rules
+
+if TYPE_CHECKING:  # a command imports the stages it runs, when it runs
+    from .readahead import EarlyReading
+    from .rules import RuleSet
 
 BACKEND_CHOICE = click.Choice(["pdfium", "pdfplumber"])
 FORMAT_CHOICE = click.Choice(["csv", "parquet", "xlsx"])
 DIALECT_CHOICE = click.Choice(["standard", "excel-it"])
 T = TypeVar("T")
+
+
+def _rules(rules_dir: Path | None) -> RuleSet:
+    from .rules import load_rules
+
+    return load_rules(rules_dir)
 
 
 def _report(error: BaseException, debug: bool, subject: object = "") -> int:
@@ -117,24 +126,39 @@ def extract(pdfs: tuple[Path, ...], output: str, rules_dir: Path | None, passwor
     16 pyarrow missing, 18 too large to read within --max-memory.
     With several PDFs, every file is attempted; the exit code is that of the last failure.
     """
+    if output == "-" and len(pdfs) != 1:
+        raise click.UsageError("-o - prints one document: give exactly one PDF")
+    from .limits import limit_memory
+    from .readahead import start_reading
+
+    limit_memory(max_memory)
+    # the first file is opened and read by a child process while this one imports the later stages
+    early = start_reading(pdfs[0], password, backend) if read_ahead is not False else None
+    try:
+        _extract_each(pdfs, output, rules_dir, password, backend, max_pages, formats, csv_dialect, db, timeout,
+                      read_ahead, debug, early)
+    finally:
+        if early is not None:
+            early.close()
+
+
+def _extract_each(pdfs: tuple[Path, ...], output: str, rules_dir: Path | None, password: str, backend: str,
+                  max_pages: int | None, formats: tuple[str, ...], csv_dialect: str, db: Path | None,
+                  timeout: float | None, read_ahead: bool | None, debug: bool, early: EarlyReading | None) -> None:
     from .api import deliver
     from .api import extract as run_extract
     from .datapackage import require_parquet
     from .export import to_json
+    from .limits import time_limit, too_large_on_memory_error
 
     _guard(lambda: require_parquet(formats), debug)
-    if output == "-" and len(pdfs) != 1:
-        raise click.UsageError("-o - prints one document: give exactly one PDF")
-    from .limits import limit_memory, time_limit, too_large_on_memory_error
-
-    limit_memory(max_memory)
-    rules = _guard(lambda: load_rules(rules_dir), debug)
+    rules = _guard(lambda: _rules(rules_dir), debug)
     status = 0
-    for pdf in pdfs:
+    for index, pdf in enumerate(pdfs):
         try:
             with too_large_on_memory_error(pdf), time_limit(timeout, pdf):
                 extraction = run_extract(pdf, rules, password=password, backend=backend, max_pages=max_pages,
-                                         read_ahead=read_ahead)
+                                         read_ahead=read_ahead, early=early if index == 0 else None)
             paths = deliver(extraction, None if output == "-" else output, formats=formats, db=db,
                             csv_dialect=csv_dialect)
             if output == "-":
@@ -221,7 +245,7 @@ def explain(pdf: Path, rules_dir: Path | None, password: str, blocks: bool, debu
     from .explain import explain as explain_lines
 
     def action() -> None:
-        lines = explain_lines(run(pdf, load_rules(rules_dir), password=password, keep=True))
+        lines = explain_lines(run(pdf, _rules(rules_dir), password=password, keep=True))
         if not blocks:
             start = lines.index("Blocks (page, position, what):")
             end = next(i for i, line in enumerate(lines) if line.startswith("Result:"))
@@ -246,7 +270,7 @@ def review(pdf: Path, output: Path, rules_dir: Path | None, password: str, backe
     from .review import write_review
 
     def action() -> None:
-        extraction = run_extract(pdf, load_rules(rules_dir), password=password, backend=backend)
+        extraction = run_extract(pdf, _rules(rules_dir), password=password, backend=backend)
         path = write_review(extraction, pdf, output, password)
         click.echo(f"{pdf}: {len(extraction.objectives)} objectives, {len(extraction.indicators)} indicators "
                    f"-> {path}", err=True)
@@ -280,7 +304,7 @@ def compare(old: str, new: str, output: Path, db: Path | None, rules_dir: Path |
     from .report import KINDS, LABELS, document_mismatches
 
     def action() -> None:
-        comparison = run_compare(old, new, rules=load_rules(rules_dir), db=db, out_dir=output, backend=backend,
+        comparison = run_compare(old, new, rules=_rules(rules_dir), db=db, out_dir=output, backend=backend,
                                  lang=lang)
         words = LABELS[lang]
         for line in document_mismatches(comparison, lang):

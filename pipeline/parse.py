@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from .backends import BACKENDS, Problem, RawPage
 from .errors import (CorruptPdfError, EmptyFileError, EncryptedPdfError, InputNotFoundError, NoPagesError,
@@ -25,6 +25,9 @@ from .integrity import find_damage
 from .layout import GlyphEvidence, GlyphMetrics, Page, group_lines
 from .limits import inflate_budget, too_large, too_large_on_memory_error
 from .textcheck import Mismatch, check_page
+
+if TYPE_CHECKING:
+    from .readahead import EarlyReading
 
 
 @dataclass(slots=True)
@@ -97,6 +100,7 @@ class PdfSource:
     problems: list[Problem] = field(default_factory=list)
     lost_pages: int = 0
     read_ahead: bool = False  # pages read in another process (``readahead.py``) while these are used
+    early: EarlyReading | None = None  # a child that is reading the file already: the first pass's pages
     _damage: list[Problem] | None = None  # the structure's, found once
 
     def pages(self) -> Iterator[Page]:
@@ -104,7 +108,9 @@ class PdfSource:
         self.mismatches, self.problems = [], []
         invalid: list[tuple[int, int]] = []  # (page, characters without valid Unicode)
         damage = self.damage()  # before any page: a decompression bomb is refused here
-        if self.read_ahead:
+        if self.early is not None:
+            read, self.early = self.early.pages(self.metadata), None
+        elif self.read_ahead:
             from .readahead import read_in_another_process
 
             read = read_in_another_process(self.path, self.password, self.backend, self.metadata)
@@ -128,8 +134,8 @@ class PdfSource:
         """What ``integrity.find_damage`` finds in the file (looked for once); TooLargeError for
         a stream that would not fit in memory (``limits.py``)."""
         if self._damage is None:
-            with too_large_on_memory_error(self.path):
-                self._damage = find_damage(self.path, self.password, inflate_budget())
+            early = self.early
+            self._damage = early.take("damage") if early is not None else structure_damage(self.path, self.password)
         return self._damage
 
     def check_readable(self) -> None:
@@ -145,22 +151,30 @@ class PdfSource:
 
 
 def open_pdf(path: Path | str, password: str = "", backend: str = "pdfium",
-             max_pages: int | None = None, read_ahead: bool | None = False) -> PdfSource:
+             max_pages: int | None = None, read_ahead: bool | None = False,
+             early: EarlyReading | None = None) -> PdfSource:
     """Check a file and open it for reading. A document PDFium cannot open is read by pdfminer,
     which opens more damaged files and names their damage better. ``read_ahead``: read the pages
-    in another process (``readahead.py``); None decides by the page count and the cores."""
+    in another process (``readahead.py``); None decides by the page count and the cores. ``early``:
+    the same file being read already (``readahead.start_reading``), for the first pass."""
     path = Path(path)
+    if early is not None and (early.path, early.password, early.backend) != (path, password, backend):
+        early.close()
+        early = None
     check_is_pdf(path)
     if max_pages is not None and (count := count_pages(path, password)) > max_pages:
         raise TooManyPagesError(f"{path}: {count} pages, more than the limit of {max_pages} (--max-pages)")
-    pages = _pdfium_page_count(path, password)
-    if backend == "pdfium" and pages is None:
-        backend = "pdfplumber"
+    if early is not None:
+        pages, backend = early.take("opened")
+    else:
+        pages = pdfium_page_count(path, password)
+        backend = "pdfplumber" if backend == "pdfium" and pages is None else backend
     if read_ahead is None:
         from .readahead import worth_it
 
         read_ahead = pages is not None and worth_it(pages)
-    return PdfSource(path=path, sha256=sha256_of(path), password=password, backend=backend, read_ahead=read_ahead)
+    return PdfSource(path=path, sha256=sha256_of(path), password=password, backend=backend, read_ahead=read_ahead,
+                     early=early)
 
 
 def parse_pdf(path: Path | str, password: str = "", backend: str = "pdfium",
@@ -195,7 +209,14 @@ def read_pages(path: Path, password: str, backend: str, metadata: dict[str, str]
                        check_page(page, raw.text, raw.reader), raw.lost, raw.problems, raw.invalid_chars)
 
 
-def _pdfium_page_count(path: Path, password: str) -> int | None:
+def structure_damage(path: Path, password: str) -> list[Problem]:
+    """What ``integrity.find_damage`` finds in the file; TooLargeError for a stream that would not
+    fit in memory (``limits.py``)."""
+    with too_large_on_memory_error(path):
+        return find_damage(path, password, inflate_budget())
+
+
+def pdfium_page_count(path: Path, password: str) -> int | None:
     """The page count, None for a document PDFium cannot open."""
     import pypdfium2 as pdfium
 

@@ -10,6 +10,11 @@ A page crosses the pipe as plain tuples (its words and rectangles), which pickle
 faster than the objects themselves. What the child meets goes back too: the document's metadata
 before the first page, an error as the error (``CorruptPdfError`` …), and its death (PDFium
 crashing on a damaged file) as a ``CorruptPdfError`` naming the page.
+
+A fresh ``planextract extract`` starts its first file's child before it imports the later stages
+(``start_reading``): the child opens the file, checks its structure (``integrity.py``) and reads
+its pages while this process loads its set-up, so that on two cores a short plan costs about the
+set-up, not the set-up plus the reading.
 """
 
 from __future__ import annotations
@@ -19,15 +24,17 @@ import os
 import signal
 import sys
 import threading
-from dataclasses import fields
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, fields
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .errors import CorruptPdfError
 from .layout import Line, Page, Rect, Word
-from .parse import ReadPage, read_pages
+from .parse import ReadPage, pdfium_page_count, read_pages, structure_damage
 
 READ_AHEAD_PAGES = 64
 """Pages from which reading in another process pays: the first ``segment.SURVEY_PAGES`` are all
@@ -60,36 +67,97 @@ def read_in_another_process(path: Path, password: str, backend: str, metadata: d
     if not available():
         yield from read_pages(path, password, backend, metadata)
         return
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    _widen(sender)
-    child = context.Process(target=_read_and_send, args=(sender, str(path), password, backend), daemon=True,
-                            name="planextract-reader")
-    child.start()
-    sender.close()
-    pages = 0
-    try:
-        while True:
-            try:
-                kind, payload = receiver.recv()
-            except EOFError:
-                child.join()
-                raise CorruptPdfError(f"{path}: the PDF library crashed reading page {pages + 1} "
-                                      f"(reader process exit code {child.exitcode})") from None
-            if kind == "page":
-                pages += 1
-                yield _decoded(payload)
-            elif kind == "metadata":
-                metadata.update(payload)
-            elif kind == "error":
-                raise payload
-            else:
-                return
-    finally:
-        receiver.close()
-        if child.is_alive():
-            child.terminate()
-        child.join()
+    yield from _ChildReading.start(_read_and_send, path, password, backend).pages(metadata)
+
+
+def start_reading(path: Path | str, password: str, backend: str) -> EarlyReading | None:
+    """Open, check and read ``path`` in a child process from now on, for an extraction that has its
+    set-up still to load (a fresh ``planextract extract``): with two cores, the reading and the
+    imports overlap. None where it cannot pay (see ``available``) or there is no such file."""
+    path = Path(path)
+    if not (available() and len(os.sched_getaffinity(0)) >= 2 and path.is_file()):
+        return None
+    return EarlyReading(path, password, backend, _ChildReading.start(_open_check_and_read, path, password, backend))
+
+
+@dataclass(slots=True)
+class EarlyReading:
+    """A PDF being read by a child process started before the extraction (``start_reading``). It
+    sends what ``parse.open_pdf`` and ``PdfSource`` would find, in the order they ask for it: the
+    page count and the backend (``take("opened")``), the structure's damage (``take("damage")``),
+    then the pages (``pages``). An error is raised where the same step in this process raises it."""
+
+    path: Path
+    password: str
+    backend: str
+    reading: _ChildReading
+
+    def take(self, expected: str) -> Any:
+        kind, payload = self.reading.message()
+        if kind == "error":
+            self.close()
+            raise payload
+        if kind != expected:  # a bug, not a damaged file
+            raise RuntimeError(f"the reader process sent {kind!r} where {expected!r} was due")
+        return payload
+
+    def pages(self, metadata: dict[str, str]) -> Iterator[ReadPage]:
+        return self.reading.pages(metadata)
+
+    def close(self) -> None:
+        self.reading.close()
+
+
+@dataclass(slots=True)
+class _ChildReading:
+    """A child process reading one PDF, and the end of the pipe its messages come out of."""
+
+    path: Path
+    child: BaseProcess
+    receiver: Connection
+    pages_received: int = 0
+
+    @classmethod
+    def start(cls, target: Callable[[Connection, str, str, str], None], path: Path, password: str,
+              backend: str) -> _ChildReading:
+        context = multiprocessing.get_context("fork")
+        receiver, sender = context.Pipe(duplex=False)
+        _widen(sender)
+        child = context.Process(target=target, args=(sender, str(path), password, backend), daemon=True,
+                                name="planextract-reader")
+        child.start()
+        sender.close()
+        return cls(path, child, receiver)
+
+    def message(self) -> tuple[str, Any]:
+        try:
+            return self.receiver.recv()
+        except EOFError:
+            self.child.join()
+            raise CorruptPdfError(f"{self.path}: the PDF library crashed reading page {self.pages_received + 1} "
+                                  f"(reader process exit code {self.child.exitcode})") from None
+
+    def pages(self, metadata: dict[str, str]) -> Iterator[ReadPage]:
+        try:
+            while True:
+                kind, payload = self.message()
+                if kind == "page":
+                    self.pages_received += 1
+                    yield _decoded(payload)
+                elif kind == "metadata":
+                    metadata.update(payload)
+                elif kind == "error":
+                    raise payload
+                else:
+                    return
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.receiver.close()
+        if self.child.is_alive():
+            self.child.terminate()
+        self.child.join()
 
 
 def _widen(connection: Connection) -> None:
@@ -115,12 +183,34 @@ def _read_and_send(connection: Connection, path: str, password: str, backend: st
     except BrokenPipeError:  # the parent stopped reading
         return
     except BaseException as exc:  # noqa: BLE001 (every failure is the parent's to report)
-        try:
-            connection.send(("error", exc))
-        except Exception:  # noqa: BLE001 (an exception that does not pickle: its message does)
-            connection.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+        _send_error(connection, exc)
     finally:
         connection.close()
+
+
+def _open_check_and_read(connection: Connection, path: str, password: str, backend: str) -> None:
+    """``EarlyReading``'s child: what ``open_pdf`` and ``PdfSource.damage`` find, then the pages."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        pages = pdfium_page_count(Path(path), password)
+        backend = "pdfplumber" if backend == "pdfium" and pages is None else backend
+        connection.send(("opened", (pages, backend)))
+        connection.send(("damage", structure_damage(Path(path), password)))
+    except BrokenPipeError:
+        connection.close()
+        return
+    except BaseException as exc:  # noqa: BLE001
+        _send_error(connection, exc)
+        connection.close()
+        return
+    _read_and_send(connection, path, password, backend)
+
+
+def _send_error(connection: Connection, exc: BaseException) -> None:
+    try:
+        connection.send(("error", exc))
+    except Exception:  # noqa: BLE001 (an exception that does not pickle: its message does)
+        connection.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
 
 
 def _encoded(item: ReadPage) -> tuple[Any, ...]:

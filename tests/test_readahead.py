@@ -42,6 +42,31 @@ def test_the_same_extraction_read_in_another_process(rules, tmp_path):
             pdf.name
 
 
+def test_the_same_extraction_opened_and_read_before_the_set_up_loads(rules, tmp_path):
+    """``start_reading`` (a fresh ``planextract extract``'s first file): the page count, the
+    structure's damage and the pages all come from the child, and nothing differs."""
+    seen = _case("early", str(tmp_path), *map(str, DOCUMENTS))
+    assert seen["crossed"] >= sum(parse.count_pages(pdf) for pdf in DOCUMENTS)
+    for pdf in DOCUMENTS:
+        assert (tmp_path / f"{pdf.name}.json").read_text() == extract(pdf, rules, read_ahead=False).model_dump_json(), \
+            pdf.name
+
+
+def test_a_failed_structure_check_before_the_set_up_is_the_same_error():
+    pdf = SAMPLES / "dup-2022-2024.pdf"
+    assert _case("early-error", str(pdf)) == {
+        "crossed": 0, "error": "TooLargeError",
+        "message": f"{pdf}: too large to read: a content stream inflates to more than 1 MiB (--max-memory)"}
+
+
+def test_early_reading_only_of_a_file_with_two_cores(monkeypatch, tmp_path):
+    monkeypatch.setattr(readahead.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    assert readahead.start_reading(SAMPLES / "dup-2022-2024.pdf", "", "pdfium") is None
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    assert readahead.start_reading(tmp_path / "missing.pdf", "", "pdfium") is None
+
+
 def test_an_error_of_the_pdf_library_is_the_same_one_line_error(rules, monkeypatch):
     pdf = SAMPLES / "dup-2022-2024.pdf"
     seen = _case("error", str(pdf))
@@ -102,6 +127,20 @@ def test_the_cli_reads_ahead_on_request_with_the_same_files(tmp_path):
         assert result.exit_code == 0, result.output
     files = sorted(path.name for path in (tmp_path / "--read-ahead").iterdir())
     assert "pap-2022-2024.json" in files
+    assert files == sorted(path.name for path in (tmp_path / "--no-read-ahead").iterdir())
+    for name in files:
+        assert (tmp_path / "--read-ahead" / name).read_bytes() == (tmp_path / "--no-read-ahead" / name).read_bytes()
+
+
+def test_a_fresh_cli_run_reading_early_writes_the_same_files(tmp_path):
+    """In a fresh process (no other thread) ``planextract extract`` reads its first file early."""
+    pdfs = [str(SAMPLES / "pap-2022-2024.pdf"), str(SAMPLES / "dup-2022-2024.pdf")]
+    for flag in ("--read-ahead", "--no-read-ahead"):
+        done = subprocess.run([sys.executable, "-m", "pipeline", "extract", *pdfs, "-o", str(tmp_path / flag), flag],
+                              capture_output=True, text=True, timeout=600, cwd=ROOT)
+        assert done.returncode == 0, done.stderr
+    files = sorted(path.name for path in (tmp_path / "--read-ahead").iterdir())
+    assert "pap-2022-2024.json" in files and "dup-2022-2024.json" in files
     assert files == sorted(path.name for path in (tmp_path / "--no-read-ahead").iterdir())
     for name in files:
         assert (tmp_path / "--read-ahead" / name).read_bytes() == (tmp_path / "--no-read-ahead" / name).read_bytes()
